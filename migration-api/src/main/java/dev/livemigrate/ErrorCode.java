@@ -1,0 +1,53 @@
+package dev.livemigrate;
+
+/**
+ * Stable identifiers for every failure a caller can see. The names never change once released;
+ * scripts and dashboards may match on them. Each code carries the exit code the CLI uses for it.
+ *
+ * @since 0.1
+ */
+public enum ErrorCode {
+    /** A setting of the {@link MigrationSpec} is missing or out of range. */
+    INVALID_SPEC(2),
+    /** A connection string could not be parsed. */
+    INVALID_CONNECTION_STRING(2),
+    /** A namespace include, exclude or rename pattern is malformed. */
+    INVALID_PATTERN(2),
+    /** A namespace pattern matched no namespace of the source. */
+    PATTERN_MATCHES_NOTHING(2),
+    /** Two source namespaces would be written to the same destination namespace. */
+    RENAME_CONFLICT(2),
+    /** Source and destination are the same deployment. */
+    SAME_SOURCE_AND_DESTINATION(2),
+    /** The destination already holds namespaces the migration would write. */
+    DESTINATION_NAMESPACE_CONFLICT(2),
+    /** No source provider of the requested name is on the class path. */
+    UNKNOWN_SOURCE_PROVIDER(2),
+    /** A migration id is reused with a different namespace selection, or for a finished migration. */
+    MIGRATION_ID_CONFLICT(2),
+    /** The source could not be reached in time. */
+    SOURCE_UNREACHABLE(2),
+    /** The destination could not be reached in time. */
+    DESTINATION_UNREACHABLE(2),
+    /** No migration engine implementation was found through {@link java.util.ServiceLoader}. */
+    ENGINE_NOT_FOUND(1),
+    /** Copying a collection failed. */
+    COPY_FAILED(1),
+    /** Creating a collection, view or index on the destination failed. */
+    DESTINATION_WRITE_FAILED(1),
+    /** The operation was interrupted or timed out while waiting. */
+    INTERRUPTED(1),
+    /** An unexpected internal error; the cause holds the details. */
+    INTERNAL(1);
+
+    private final int exitCode;
+
+    ErrorCode(int exitCode) {
+        this.exitCode = exitCode;
+    }
+
+    /** The process exit code the CLI uses when a command fails with this code. */
+    public int exitCode() {
+        return exitCode;
+    }
+}

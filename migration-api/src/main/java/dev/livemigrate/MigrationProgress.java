@@ -1,0 +1,36 @@
+package dev.livemigrate;
+
+/**
+ * A snapshot of how far a migration has come. Totals are estimates taken when the copy was planned
+ * (collection statistics), so copied figures may pass them when the source grows meanwhile.
+ *
+ * @param state               the session's state when the snapshot was taken
+ * @param copiedBytes         bytes of documents copied so far (raw BSON size)
+ * @param totalBytes          estimated bytes to copy
+ * @param copiedDocuments     documents copied so far
+ * @param totalDocuments      estimated documents to copy
+ * @param collectionsDone     collections whose copy and index build finished
+ * @param collectionsTotal    collections to copy
+ * @param partitionsDone      copy partitions finished
+ * @param partitionsTotal     copy partitions planned so far
+ * @since 0.1
+ */
+public record MigrationProgress(
+        MigrationState state,
+        long copiedBytes,
+        long totalBytes,
+        long copiedDocuments,
+        long totalDocuments,
+        int collectionsDone,
+        int collectionsTotal,
+        int partitionsDone,
+        int partitionsTotal) {
+
+    /** Copied bytes as a fraction of the estimate, between 0 and 1 (1 when there is nothing to copy). */
+    public double copiedFraction() {
+        if (totalBytes <= 0) {
+            return collectionsTotal == 0 || collectionsDone == collectionsTotal ? 1.0 : 0.0;
+        }
+        return Math.min(1.0, (double) copiedBytes / totalBytes);
+    }
+}

@@ -1,0 +1,298 @@
+package dev.livemigrate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Everything a migration needs to know: where to read, where to write, which namespaces, and how to
+ * copy. Immutable; build one with {@link #builder()}.
+ *
+ * <p><b>Namespace patterns.</b> Includes and excludes are {@code database.collection} patterns in which
+ * {@code *} stands for any run of characters: {@code sales.*}, {@code sales.orders}, {@code *.audit}.
+ * No include means every namespace. An exclude wins over an include. Every pattern must match at least
+ * one source namespace, so a typo fails loudly ({@link ErrorCode#PATTERN_MATCHES_NOTHING}).
+ *
+ * <p><b>Renames.</b> {@code sales.orders -> archive.orders2} renames one collection;
+ * {@code sales.* -> archive.*} moves a whole database. The more specific rename wins.
+ *
+ * @since 0.1
+ */
+public final class MigrationSpec {
+
+    /** Default bytes of documents per insert batch. */
+    public static final int DEFAULT_BATCH_SIZE_BYTES = 8 * 1024 * 1024;
+    /** Largest insert batch: MongoDB's maximum message size less headroom. */
+    public static final int MAX_BATCH_SIZE_BYTES = 40 * 1024 * 1024;
+    /** Default size of one copy partition. */
+    public static final long DEFAULT_PARTITION_SIZE_BYTES = 64L * 1024 * 1024;
+    /** Default number of partitions copied at once. */
+    public static final int DEFAULT_COPY_PARALLELISM = 4;
+    /** Default time to find a reachable server on either side. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
+
+    private final String migrationId;
+    private final SourceSettings source;
+    private final String destination;
+    private final List<String> includes;
+    private final List<String> excludes;
+    private final Map<String, String> renames;
+    private final boolean clearDestination;
+    private final boolean verify;
+    private final int copyParallelism;
+    private final int batchSizeBytes;
+    private final long partitionSizeBytes;
+    private final Duration connectTimeout;
+    private final List<MigrationListener> listeners;
+
+    private MigrationSpec(Builder b) {
+        this.migrationId = b.migrationId;
+        this.source = b.source;
+        this.destination = b.destination;
+        this.includes = List.copyOf(b.includes);
+        this.excludes = List.copyOf(b.excludes);
+        this.renames = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.renames));
+        this.clearDestination = b.clearDestination;
+        this.verify = b.verify;
+        this.copyParallelism = b.copyParallelism;
+        this.batchSizeBytes = b.batchSizeBytes;
+        this.partitionSizeBytes = b.partitionSizeBytes;
+        this.connectTimeout = b.connectTimeout;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every setting of {@code existing}. */
+    public static Builder builder(MigrationSpec existing) {
+        Builder b = new Builder()
+                .migrationId(existing.migrationId)
+                .source(existing.source)
+                .destination(existing.destination)
+                .clearDestination(existing.clearDestination)
+                .verify(existing.verify)
+                .copyParallelism(existing.copyParallelism)
+                .batchSizeBytes(existing.batchSizeBytes)
+                .partitionSizeBytes(existing.partitionSizeBytes)
+                .connectTimeout(existing.connectTimeout);
+        b.includes.addAll(existing.includes);
+        b.excludes.addAll(existing.excludes);
+        b.renames.putAll(existing.renames);
+        b.listeners.addAll(existing.listeners);
+        return b;
+    }
+
+    /** Identifies the migration; a session started again with the same id resumes it. */
+    public String migrationId() {
+        return migrationId;
+    }
+
+    public SourceSettings source() {
+        return source;
+    }
+
+    /** The destination connection string. It may hold a password: print {@link #toString()} instead. */
+    public String destination() {
+        return destination;
+    }
+
+    public List<String> includes() {
+        return includes;
+    }
+
+    public List<String> excludes() {
+        return excludes;
+    }
+
+    /** Rename rules, source pattern to destination pattern, in the order they were given. */
+    public Map<String, String> renames() {
+        return renames;
+    }
+
+    /** Whether destination namespaces the migration writes are dropped first instead of reported as conflicts. */
+    public boolean clearDestination() {
+        return clearDestination;
+    }
+
+    /** Whether the destination is verified against the source after the migration. */
+    public boolean verify() {
+        return verify;
+    }
+
+    /** How many partitions are copied at once. */
+    public int copyParallelism() {
+        return copyParallelism;
+    }
+
+    /** Upper bound of the document bytes in one insert batch. */
+    public int batchSizeBytes() {
+        return batchSizeBytes;
+    }
+
+    /** Target size of one copy partition; larger collections are split by {@code _id}. */
+    public long partitionSizeBytes() {
+        return partitionSizeBytes;
+    }
+
+    /** How long to wait for a reachable server on either side before failing. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public List<MigrationListener> listeners() {
+        return listeners;
+    }
+
+    @Override
+    public String toString() {
+        return "MigrationSpec{migrationId=" + migrationId
+                + ", source=" + source
+                + ", destination=" + Secrets.redactConnectionString(destination)
+                + ", includes=" + includes
+                + ", excludes=" + excludes
+                + ", renames=" + renames
+                + ", clearDestination=" + clearDestination
+                + ", verify=" + verify
+                + ", copyParallelism=" + copyParallelism
+                + ", batchSizeBytes=" + batchSizeBytes
+                + ", partitionSizeBytes=" + partitionSizeBytes
+                + ", connectTimeout=" + connectTimeout + "}";
+    }
+
+    /** Builds a {@link MigrationSpec}; {@link #build()} checks every setting. */
+    public static final class Builder {
+        private String migrationId;
+        private SourceSettings source;
+        private String destination;
+        private final List<String> includes = new ArrayList<>();
+        private final List<String> excludes = new ArrayList<>();
+        private final Map<String, String> renames = new LinkedHashMap<>();
+        private boolean clearDestination;
+        private boolean verify;
+        private int copyParallelism = DEFAULT_COPY_PARALLELISM;
+        private int batchSizeBytes = DEFAULT_BATCH_SIZE_BYTES;
+        private long partitionSizeBytes = DEFAULT_PARTITION_SIZE_BYTES;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private final List<MigrationListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Letters, digits, {@code -} and {@code _}, at most 64; generated when not set. */
+        public Builder migrationId(String migrationId) {
+            this.migrationId = migrationId;
+            return this;
+        }
+
+        public Builder source(SourceSettings source) {
+            this.source = source;
+            return this;
+        }
+
+        /** Shorthand for a {@link SourceSettings#selfManaged(String) self-managed} source. */
+        public Builder source(String connectionString) {
+            return source(SourceSettings.selfManaged(connectionString));
+        }
+
+        public Builder destination(String connectionString) {
+            this.destination = connectionString;
+            return this;
+        }
+
+        public Builder include(String pattern) {
+            includes.add(Objects.requireNonNull(pattern, "pattern"));
+            return this;
+        }
+
+        public Builder exclude(String pattern) {
+            excludes.add(Objects.requireNonNull(pattern, "pattern"));
+            return this;
+        }
+
+        public Builder rename(String from, String to) {
+            renames.put(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"));
+            return this;
+        }
+
+        public Builder clearDestination(boolean clearDestination) {
+            this.clearDestination = clearDestination;
+            return this;
+        }
+
+        public Builder verify(boolean verify) {
+            this.verify = verify;
+            return this;
+        }
+
+        public Builder copyParallelism(int copyParallelism) {
+            this.copyParallelism = copyParallelism;
+            return this;
+        }
+
+        public Builder batchSizeBytes(int batchSizeBytes) {
+            this.batchSizeBytes = batchSizeBytes;
+            return this;
+        }
+
+        public Builder partitionSizeBytes(long partitionSizeBytes) {
+            this.partitionSizeBytes = partitionSizeBytes;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        public Builder listener(MigrationListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Checks every setting and builds the spec.
+         *
+         * @throws ConfigurationException naming the first wrong setting, its value and the remedy
+         */
+        public MigrationSpec build() {
+            if (migrationId == null) {
+                migrationId = "m-" + UUID.randomUUID().toString().substring(0, 8);
+            }
+            if (!migrationId.matches("[A-Za-z0-9_-]{1,64}")) {
+                throw invalid("migrationId '" + migrationId + "' is not valid",
+                        "use 1 to 64 letters, digits, '-' or '_'");
+            }
+            if (source == null) {
+                throw invalid("no source is set", "set a source, for example source(\"mongodb://host:27017\")");
+            }
+            if (destination == null || destination.isBlank()) {
+                throw invalid("no destination is set", "set the destination connection string");
+            }
+            ConnectionStrings.parse(destination, "destination");
+            if (copyParallelism < 1 || copyParallelism > 256) {
+                throw invalid("copyParallelism " + copyParallelism + " is out of range", "use a value from 1 to 256");
+            }
+            if (batchSizeBytes < 16 * 1024 || batchSizeBytes > MAX_BATCH_SIZE_BYTES) {
+                throw invalid("batchSizeBytes " + batchSizeBytes + " is out of range",
+                        "use a value from 16384 to " + MAX_BATCH_SIZE_BYTES);
+            }
+            if (partitionSizeBytes < 1) {
+                throw invalid("partitionSizeBytes " + partitionSizeBytes + " is out of range", "use a positive size");
+            }
+            if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+                throw invalid("connectTimeout " + connectTimeout + " is not positive", "use a positive duration");
+            }
+            return new MigrationSpec(this);
+        }
+
+        private static ConfigurationException invalid(String what, String remedy) {
+            return new ConfigurationException(ErrorCode.INVALID_SPEC, what + ": " + remedy + ".");
+        }
+    }
+}

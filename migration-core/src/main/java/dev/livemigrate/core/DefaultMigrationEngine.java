@@ -1,0 +1,177 @@
+package dev.livemigrate.core;
+
+import com.google.auto.service.AutoService;
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.ServerAddress;
+import com.mongodb.client.MongoClient;
+import com.mongodb.connection.ClusterSettings;
+import dev.livemigrate.ConfigurationException;
+import dev.livemigrate.ConnectionStrings;
+import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationSession;
+import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.Namespace;
+import dev.livemigrate.Secrets;
+import dev.livemigrate.ValidationException;
+import dev.livemigrate.core.catalog.CollectionInfo;
+import dev.livemigrate.core.catalog.NamespaceMapper;
+import dev.livemigrate.core.catalog.SourceCatalog;
+import dev.livemigrate.core.state.MetadataStore;
+import dev.livemigrate.spi.MigrationEngine;
+import dev.livemigrate.spi.Source;
+import dev.livemigrate.spi.SourceProvider;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The engine behind {@link dev.livemigrate.Migrations}. {@link #start} runs every check that can fail on
+ * bad input before it writes anything to the destination, then hands over to a
+ * {@link DefaultMigrationSession} that works in the background.
+ */
+@AutoService(MigrationEngine.class)
+public final class DefaultMigrationEngine implements MigrationEngine {
+
+    @Override
+    public MigrationSession start(MigrationSpec spec) {
+        SourceProvider provider = provider(spec.source().kind());
+        ConnectionString destinationUri = ConnectionStrings.parse(spec.destination(), "destination");
+        Source source = provider.open(spec.source());
+        MongoClientSettings sourceSettings = Clients.bounded(source.clientSettings(), spec.connectTimeout());
+        MongoClientSettings destinationSettings = Clients.settings(destinationUri, spec.connectTimeout());
+        String destinationDescription = Secrets.redactConnectionString(spec.destination());
+        checkDistinct(sourceSettings, destinationSettings, source.description(), destinationDescription);
+
+        MongoClient sourceClient = null;
+        MongoClient destinationClient = null;
+        try {
+            sourceClient = Clients.create(sourceSettings);
+            destinationClient = Clients.create(destinationSettings);
+            Clients.ping(sourceClient, "source", source.description(), ErrorCode.SOURCE_UNREACHABLE);
+            Clients.ping(destinationClient, "destination", destinationDescription, ErrorCode.DESTINATION_UNREACHABLE);
+
+            Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(sourceClient);
+            Map<Namespace, Namespace> mapping = NamespaceMapper.of(spec).map(catalog.keySet());
+            MetadataStore metadata = new MetadataStore(destinationClient);
+            BsonDocument fingerprint = fingerprint(spec);
+            metadata.migration(spec.migrationId()).ifPresent(existing -> checkResumable(spec, existing, fingerprint));
+            Set<Namespace> ours = metadata.collections(spec.migrationId()).values().stream()
+                    .map(MetadataStore.CollectionRecord::target).collect(Collectors.toSet());
+            List<Namespace> conflicts = conflicts(destinationClient, mapping, ours);
+            if (!conflicts.isEmpty() && !spec.clearDestination()) {
+                throw new ValidationException(ErrorCode.DESTINATION_NAMESPACE_CONFLICT,
+                        "the destination already holds " + conflicts.size() + " namespace"
+                                + (conflicts.size() == 1 ? "" : "s") + " the migration would write: "
+                                + conflicts.stream().map(Namespace::fullName).collect(Collectors.joining(", "))
+                                + ". Drop them, exclude or rename them, or set clear-destination to drop them");
+            }
+            Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
+            mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
+            DefaultMigrationSession session = new DefaultMigrationSession(spec, source, sourceClient, destinationClient,
+                    metadata, selected, mapping, conflicts, fingerprint);
+            session.begin();
+            return session;
+        } catch (RuntimeException e) {
+            closeQuietly(sourceClient);
+            closeQuietly(destinationClient);
+            source.close();
+            throw e;
+        }
+    }
+
+    private static SourceProvider provider(String kind) {
+        List<SourceProvider> providers = ServiceLoader.load(SourceProvider.class).stream().map(ServiceLoader.Provider::get).toList();
+        return providers.stream().filter(p -> p.name().equals(kind)).findFirst()
+                .orElseThrow(() -> new ConfigurationException(ErrorCode.UNKNOWN_SOURCE_PROVIDER,
+                        "no source provider named '" + kind + "' is on the class path; available: "
+                                + providers.stream().map(SourceProvider::name).sorted().collect(Collectors.joining(", "))
+                                + ". Use one of those kinds or add the provider's jar"));
+    }
+
+    /** The settings that must not change when a migration resumes: which namespaces go where. */
+    static BsonDocument fingerprint(MigrationSpec spec) {
+        BsonArray includes = new BsonArray();
+        spec.includes().stream().sorted().forEach(p -> includes.add(new BsonString(p)));
+        BsonArray excludes = new BsonArray();
+        spec.excludes().stream().sorted().forEach(p -> excludes.add(new BsonString(p)));
+        BsonDocument renames = new BsonDocument();
+        new TreeMap<>(spec.renames()).forEach((k, v) -> renames.append(k, new BsonString(v)));
+        return new BsonDocument("includes", includes).append("excludes", excludes).append("renames", renames);
+    }
+
+    private static void checkResumable(MigrationSpec spec, BsonDocument existing, BsonDocument fingerprint) {
+        if ("COMPLETED".equals(existing.getString("state", new BsonString("")).getValue())) {
+            throw new ConfigurationException(ErrorCode.MIGRATION_ID_CONFLICT,
+                    "migration '" + spec.migrationId() + "' already completed on this destination:"
+                            + " choose a new migration id to migrate again");
+        }
+        if (!fingerprint.equals(existing.getDocument("fingerprint"))) {
+            throw new ConfigurationException(ErrorCode.MIGRATION_ID_CONFLICT,
+                    "migration '" + spec.migrationId() + "' was started with other namespace rules ("
+                            + existing.getDocument("fingerprint").toJson() + ", now " + fingerprint.toJson()
+                            + "): resume it with the same includes, excludes and renames, or choose a new migration id");
+        }
+    }
+
+    /** Targets that exist on the destination and were not created by this migration. */
+    private static List<Namespace> conflicts(MongoClient destination, Map<Namespace, Namespace> mapping, Set<Namespace> ours) {
+        Map<String, Set<String>> existing = new TreeMap<>();
+        List<Namespace> conflicts = new ArrayList<>();
+        for (Namespace target : new java.util.TreeSet<>(mapping.values())) {
+            Set<String> names = existing.computeIfAbsent(target.database(),
+                    db -> destination.getDatabase(db).listCollectionNames().into(new HashSet<>()));
+            if (names.contains(target.collection()) && !ours.contains(target)) {
+                conflicts.add(target);
+            }
+        }
+        return conflicts;
+    }
+
+    /** Refuses a destination that is the source itself: the copy would read what it writes. */
+    static void checkDistinct(MongoClientSettings source, MongoClientSettings destination,
+                              String sourceDescription, String destinationDescription) {
+        Set<String> sourceHosts = hosts(source.getClusterSettings());
+        Set<String> shared = hosts(destination.getClusterSettings()).stream().filter(sourceHosts::contains)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        if (!shared.isEmpty()) {
+            throw new ConfigurationException(ErrorCode.SAME_SOURCE_AND_DESTINATION,
+                    "the source " + sourceDescription + " and the destination " + destinationDescription
+                            + " share " + String.join(", ", shared)
+                            + ": a migration needs two different deployments; point the destination elsewhere");
+        }
+    }
+
+    private static Set<String> hosts(ClusterSettings cluster) {
+        Set<String> hosts = new HashSet<>();
+        if (cluster.getSrvHost() != null) {
+            hosts.add("srv:" + cluster.getSrvHost().toLowerCase(Locale.ROOT));
+            return hosts;
+        }
+        for (ServerAddress a : cluster.getHosts()) {
+            String host = a.getHost().toLowerCase(Locale.ROOT);
+            if (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("::1") || host.equals("[::1]")) {
+                host = "localhost";
+            }
+            hosts.add(host + ":" + a.getPort());
+        }
+        return hosts;
+    }
+
+    private static void closeQuietly(MongoClient client) {
+        if (client != null) {
+            client.close();
+        }
+    }
+}

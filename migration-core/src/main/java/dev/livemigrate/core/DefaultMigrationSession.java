@@ -1,0 +1,522 @@
+package dev.livemigrate.core;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
+import dev.livemigrate.MigrationListener;
+import dev.livemigrate.MigrationProgress;
+import dev.livemigrate.MigrationReport;
+import dev.livemigrate.MigrationSession;
+import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.MigrationState;
+import dev.livemigrate.Namespace;
+import dev.livemigrate.core.catalog.CollectionInfo;
+import dev.livemigrate.core.catalog.IndexSpecs;
+import dev.livemigrate.core.catalog.SourceCatalog;
+import dev.livemigrate.core.copy.Partition;
+import dev.livemigrate.core.copy.PartitionCopier;
+import dev.livemigrate.core.copy.Partitioner;
+import dev.livemigrate.core.state.MetadataStore;
+import dev.livemigrate.core.state.MetadataStore.CollectionRecord;
+import dev.livemigrate.core.state.MetadataStore.CollectionStatus;
+import dev.livemigrate.spi.Source;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.RawBsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one migration in the background: creates the destination collections, copies their partitions in
+ * parallel, builds their indexes, creates the views, and records every step in the {@link MetadataStore}
+ * so that a session started later with the same id resumes without losing or duplicating documents.
+ */
+final class DefaultMigrationSession implements MigrationSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultMigrationSession.class);
+    private static final int COPY_ATTEMPTS = 5;
+    private static final int NAMESPACE_EXISTS = 48;
+
+    private final MigrationSpec spec;
+    private final Source source;
+    private final MongoClient sourceClient;
+    private final MongoClient destinationClient;
+    private final MetadataStore metadata;
+    private final Map<Namespace, CollectionInfo> selected;
+    private final Map<Namespace, Namespace> mapping;
+    private final List<Namespace> conflictsToDrop;
+    private final BsonDocument fingerprint;
+    private final PartitionCopier copier;
+
+    private final AtomicReference<MigrationState> state = new AtomicReference<>(MigrationState.CREATED);
+    private final AtomicLong copiedBytes = new AtomicLong();
+    private final AtomicLong copiedDocuments = new AtomicLong();
+    private final AtomicInteger collectionsDone = new AtomicInteger();
+    private final AtomicInteger partitionsDone = new AtomicInteger();
+    private final AtomicInteger partitionsTotal = new AtomicInteger();
+    private final AtomicInteger indexesCreated = new AtomicInteger();
+    private final AtomicInteger viewsCreated = new AtomicInteger();
+    private volatile long totalBytes;
+    private volatile long totalDocuments;
+    private volatile int collectionsTotal;
+
+    private volatile boolean stopRequested;
+    private final AtomicReference<MigrationException> failure = new AtomicReference<>();
+    private final CompletableFuture<MigrationReport> completion = new CompletableFuture<>();
+    private final ScheduledExecutorService ticker;
+    private volatile ExecutorService copyPool;
+    private Thread runner;
+    private Instant startedAt;
+    private volatile MigrationProgress lastPublished;
+
+    DefaultMigrationSession(MigrationSpec spec, Source source, MongoClient sourceClient, MongoClient destinationClient,
+                            MetadataStore metadata, Map<Namespace, CollectionInfo> selected,
+                            Map<Namespace, Namespace> mapping, List<Namespace> conflictsToDrop, BsonDocument fingerprint) {
+        this.spec = spec;
+        this.source = source;
+        this.sourceClient = sourceClient;
+        this.destinationClient = destinationClient;
+        this.metadata = metadata;
+        this.selected = selected;
+        this.mapping = mapping;
+        this.conflictsToDrop = conflictsToDrop;
+        this.fingerprint = fingerprint;
+        this.copier = new PartitionCopier(spec.batchSizeBytes());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "livemigrate-progress-" + spec.migrationId()));
+    }
+
+    void begin() {
+        startedAt = Instant.now();
+        runner = new Thread(this::run, "livemigrate-" + spec.migrationId());
+        runner.start();
+        ticker.scheduleAtFixedRate(this::publishProgress, 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String migrationId() {
+        return spec.migrationId();
+    }
+
+    @Override
+    public MigrationSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public MigrationState state() {
+        return state.get();
+    }
+
+    @Override
+    public MigrationProgress progress() {
+        return new MigrationProgress(state.get(), copiedBytes.get(), totalBytes, copiedDocuments.get(), totalDocuments,
+                collectionsDone.get(), collectionsTotal, partitionsDone.get(), partitionsTotal.get());
+    }
+
+    @Override
+    public MigrationReport awaitCompletion(Duration timeout) {
+        try {
+            return completion.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw (MigrationException) e.getCause();
+        } catch (TimeoutException e) {
+            throw new MigrationException(ErrorCode.INTERRUPTED, "migration '" + spec.migrationId()
+                    + "' did not finish within " + timeout + "; it is still " + state.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException(ErrorCode.INTERRUPTED, "interrupted while waiting for migration '"
+                    + spec.migrationId() + "'", e);
+        }
+    }
+
+    @Override
+    public Optional<MigrationException> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    @Override
+    public void close() {
+        stopRequested = true;
+        ExecutorService pool = copyPool;
+        if (pool != null) {
+            pool.shutdown();
+        }
+        if (runner != null && runner != Thread.currentThread()) {
+            try {
+                runner.join(TimeUnit.MINUTES.toMillis(2));
+                if (runner.isAlive() && pool != null) {
+                    pool.shutdownNow();
+                    runner.join();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the run
+
+    private void run() {
+        try {
+            transition(MigrationState.COPYING);
+            prepare();
+            copyCollections();
+            createViews();
+            if (stopRequested) {
+                finish(MigrationState.STOPPED);
+                return;
+            }
+            metadata.setMigrationState(spec.migrationId(), "COMPLETED");
+            finish(MigrationState.COMPLETED);
+        } catch (Throwable t) {
+            if (stopRequested && failure.get() == null) {
+                LOG.info("migration {} stopped: {}", spec.migrationId(), t.toString());
+                finish(MigrationState.STOPPED);
+            } else {
+                failure.compareAndSet(null, wrap(t, null));
+                finish(MigrationState.FAILED);
+            }
+        }
+    }
+
+    /** Drops conflicting namespaces when asked to, records the migration and creates the collections. */
+    private void prepare() {
+        for (Namespace conflict : conflictsToDrop) {
+            LOG.info("dropping {} on the destination (clear-destination is set)", conflict);
+            destinationClient.getDatabase(conflict.database()).getCollection(conflict.collection()).drop();
+        }
+        if (metadata.migration(spec.migrationId()).isEmpty()) {
+            metadata.createMigration(spec.migrationId(), fingerprint);
+        } else {
+            LOG.info("resuming migration {}", spec.migrationId());
+        }
+        selected.forEach((ns, info) -> metadata.recordCollection(spec.migrationId(), ns, mapping.get(ns), info.type()));
+        Map<Namespace, CollectionRecord> records = metadata.collections(spec.migrationId());
+        for (CollectionInfo info : selected.values()) {
+            if (!info.isView() && !records.get(info.namespace()).reached(CollectionStatus.CREATED)) {
+                create(info);
+                metadata.setStatus(spec.migrationId(), info.namespace(), CollectionStatus.CREATED);
+            }
+        }
+    }
+
+    private void create(CollectionInfo info) {
+        Namespace target = mapping.get(info.namespace());
+        try {
+            destinationClient.getDatabase(target.database()).runCommand(info.createCommand(target));
+        } catch (MongoCommandException e) {
+            if (e.getErrorCode() != NAMESPACE_EXISTS) { // created before a crash: keep it
+                throw new MigrationException(ErrorCode.DESTINATION_WRITE_FAILED, "creating " + target
+                        + " on the destination failed: " + e.getErrorMessage()
+                        + ". Check the destination's version supports the collection's options", e);
+            }
+        }
+    }
+
+    private void copyCollections() throws InterruptedException {
+        List<CollectionInfo> collections = selected.values().stream().filter(i -> !i.isView()).toList();
+        Map<Namespace, CollectionRecord> records = metadata.collections(spec.migrationId());
+        Map<Namespace, Map<Integer, long[]>> done = metadata.donePartitions(spec.migrationId());
+        collectionsTotal = collections.size();
+
+        Map<Namespace, Runnable> work = new LinkedHashMap<>();
+        long bytes = 0;
+        long documents = 0;
+        for (CollectionInfo info : collections) {
+            CollectionRecord record = records.get(info.namespace());
+            Map<Integer, long[]> finished = done.getOrDefault(info.namespace(), Map.of());
+            finished.values().forEach(f -> {
+                copiedDocuments.addAndGet(f[0]);
+                copiedBytes.addAndGet(f[1]);
+            });
+            if (record.reached(CollectionStatus.DONE)) {
+                collectionsDone.incrementAndGet();
+            }
+            SourceCatalog.Stats stats = record.reached(CollectionStatus.PLANNED)
+                    ? new SourceCatalog.Stats(record.count(), record.sizeBytes())
+                    : SourceCatalog.stats(sourceClient, info.namespace());
+            bytes += stats.sizeBytes();
+            documents += stats.count();
+            if (!record.reached(CollectionStatus.DONE)) {
+                work.put(info.namespace(), () -> copyCollection(info, record, stats, finished));
+            }
+        }
+        totalBytes = bytes;
+        totalDocuments = documents;
+        if (work.isEmpty()) {
+            return;
+        }
+        TaskGroup group = new TaskGroup();
+        copyPool = Executors.newFixedThreadPool(spec.copyParallelism(),
+                new NamedThreads("livemigrate-copy-" + spec.migrationId()));
+        try {
+            work.forEach((ns, task) -> group.submit(ns, task));
+            group.await();
+        } finally {
+            copyPool.shutdownNow();
+        }
+    }
+
+    /** Plans a collection (once) and queues its unfinished partitions; builds its indexes when all are copied. */
+    private void copyCollection(CollectionInfo info, CollectionRecord record, SourceCatalog.Stats stats,
+                                Map<Integer, long[]> finished) {
+        Namespace ns = info.namespace();
+        List<Partition> plan = record.plan();
+        if (!record.reached(CollectionStatus.PLANNED)) {
+            plan = Partitioner.plan(sourceClient.getDatabase(ns.database()).getCollection(ns.collection(), BsonDocument.class),
+                    stats.count(), stats.sizeBytes(), spec.partitionSizeBytes());
+            metadata.savePlan(spec.migrationId(), ns, plan, stats.count(), stats.sizeBytes());
+            LOG.info("{}: {} documents, {} bytes, {} partition(s)", ns, stats.count(), stats.sizeBytes(), plan.size());
+        }
+        partitionsTotal.addAndGet(plan.size());
+        partitionsDone.addAndGet(finished.size());
+        List<Partition> pending = record.reached(CollectionStatus.COPIED)
+                ? List.of() : plan.stream().filter(p -> !finished.containsKey(p.index())).toList();
+        if (pending.isEmpty()) {
+            finishCollection(info);
+            return;
+        }
+        AtomicInteger remaining = new AtomicInteger(pending.size());
+        int cursorBatch = cursorBatchSize(stats);
+        for (Partition partition : pending) {
+            currentGroup.get().submit(ns, () -> {
+                if (copyPartition(ns, partition, cursorBatch) && remaining.decrementAndGet() == 0) {
+                    finishCollection(info);
+                }
+            });
+        }
+    }
+
+    private boolean copyPartition(Namespace ns, Partition partition, int cursorBatch) {
+        if (stopRequested) {
+            return false;
+        }
+        Namespace target = mapping.get(ns);
+        MongoCollection<RawBsonDocument> from = sourceClient.getDatabase(ns.database())
+                .getCollection(ns.collection(), RawBsonDocument.class);
+        MongoCollection<RawBsonDocument> to = destinationClient.getDatabase(target.database())
+                .getCollection(target.collection(), RawBsonDocument.class);
+        AtomicLong docs = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        PartitionCopier.Result result = Retries.run("copying partition " + partition.index() + " of " + ns, COPY_ATTEMPTS, () -> {
+            // a retry copies the partition again; count only what the successful attempt read
+            copiedDocuments.addAndGet(-docs.getAndSet(0));
+            copiedBytes.addAndGet(-bytes.getAndSet(0));
+            return copier.copy(from, to, partition, cursorBatch, () -> stopRequested, (d, b) -> {
+                docs.addAndGet(d);
+                bytes.addAndGet(b);
+                copiedDocuments.addAndGet(d);
+                copiedBytes.addAndGet(b);
+            });
+        });
+        if (!result.completed()) {
+            return false;
+        }
+        metadata.partitionDone(spec.migrationId(), ns, partition.index(), result.documents(), result.bytes());
+        partitionsDone.incrementAndGet();
+        return true;
+    }
+
+    /** Builds the collection's secondary indexes, as the source defines them, and marks it done. */
+    private void finishCollection(CollectionInfo info) {
+        if (stopRequested) {
+            return;
+        }
+        Namespace ns = info.namespace();
+        metadata.setStatus(spec.migrationId(), ns, CollectionStatus.COPIED);
+        List<BsonDocument> indexes = IndexSpecs.secondaryCreateSpecs(sourceClient.getDatabase(ns.database())
+                .getCollection(ns.collection(), BsonDocument.class).listIndexes(BsonDocument.class).into(new ArrayList<>()));
+        Namespace target = mapping.get(ns);
+        if (!indexes.isEmpty()) {
+            try {
+                destinationClient.getDatabase(target.database()).runCommand(
+                        new BsonDocument("createIndexes", new BsonString(target.collection()))
+                                .append("indexes", new BsonArray(indexes)));
+            } catch (MongoCommandException e) {
+                throw new MigrationException(ErrorCode.DESTINATION_WRITE_FAILED, "building the indexes of " + target
+                        + " on the destination failed: " + e.getErrorMessage()
+                        + ". Fix the cause and resume the migration with the same id", e);
+            }
+            indexesCreated.addAndGet(indexes.size());
+        }
+        metadata.setStatus(spec.migrationId(), ns, CollectionStatus.DONE);
+        collectionsDone.incrementAndGet();
+        LOG.info("{} copied to {} with {} secondary index(es)", ns, target, indexes.size());
+    }
+
+    private void createViews() {
+        if (stopRequested) {
+            return;
+        }
+        for (CollectionInfo info : selected.values()) {
+            if (info.isView()) {
+                create(info);
+                metadata.setStatus(spec.migrationId(), info.namespace(), CollectionStatus.DONE);
+                viewsCreated.incrementAndGet();
+            }
+        }
+    }
+
+    private int cursorBatchSize(SourceCatalog.Stats stats) {
+        long average = stats.count() > 0 && stats.sizeBytes() > 0 ? Math.max(1, stats.sizeBytes() / stats.count()) : 1024;
+        return (int) Math.max(101, Math.min(100_000, spec.batchSizeBytes() / average));
+    }
+
+    // ---------------------------------------------------------------- state, progress, completion
+
+    private void transition(MigrationState to) {
+        MigrationState from = state.getAndSet(to);
+        if (from == to) {
+            return;
+        }
+        LOG.info("migration {}: {} -> {}", spec.migrationId(), from, to);
+        for (MigrationListener l : spec.listeners()) {
+            try {
+                l.stateChanged(from, to);
+            } catch (RuntimeException e) {
+                LOG.warn("listener {} failed on a state change", l, e);
+            }
+        }
+    }
+
+    private void publishProgress() {
+        MigrationProgress p = progress();
+        if (p.equals(lastPublished)) {
+            return;
+        }
+        lastPublished = p;
+        for (MigrationListener l : spec.listeners()) {
+            try {
+                l.progress(p);
+            } catch (RuntimeException e) {
+                LOG.warn("listener {} failed on progress", l, e);
+            }
+        }
+    }
+
+    private void finish(MigrationState end) {
+        ticker.shutdownNow();
+        publishProgress();
+        sourceClient.close();
+        destinationClient.close();
+        source.close();
+        transition(end);
+        MigrationReport report = new MigrationReport(spec.migrationId(), end, startedAt,
+                Duration.between(startedAt, Instant.now()), copiedBytes.get(), copiedDocuments.get(),
+                collectionsDone.get(), indexesCreated.get(), viewsCreated.get());
+        if (end == MigrationState.FAILED) {
+            LOG.error("migration {} failed: {}", spec.migrationId(), failure.get().getMessage(), failure.get());
+            completion.completeExceptionally(failure.get());
+        } else {
+            completion.complete(report);
+        }
+    }
+
+    private static MigrationException wrap(Throwable t, Namespace ns) {
+        if (t instanceof MigrationException m) {
+            return m;
+        }
+        String where = ns == null ? "the migration" : "copying " + ns;
+        if (t instanceof MongoException) {
+            return new MigrationException(ErrorCode.COPY_FAILED, where + " failed: " + t.getMessage()
+                    + ". Fix the cause and resume the migration with the same id", t);
+        }
+        return new MigrationException(ErrorCode.INTERNAL, where + " failed unexpectedly: " + t, t);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    // ---------------------------------------------------------------- task tracking
+
+    private final ThreadLocal<TaskGroup> currentGroup = new ThreadLocal<>();
+
+    /** Tasks that may submit more tasks; {@link #await()} returns when all ended, or throws the first failure. */
+    private final class TaskGroup {
+        private final AtomicInteger outstanding = new AtomicInteger();
+        private final CompletableFuture<Void> allDone = new CompletableFuture<>();
+
+        /** Runs a task about a namespace; its failure stops the others and names the namespace. */
+        void submit(Namespace ns, Runnable task) {
+            outstanding.incrementAndGet();
+            try {
+                copyPool.execute(() -> {
+                    currentGroup.set(this);
+                    try {
+                        if (!stopRequested) {
+                            task.run();
+                        }
+                    } catch (Throwable t) {
+                        if (!stopRequested) {
+                            failure.compareAndSet(null, wrap(t, ns));
+                        }
+                        stopRequested = true;
+                    } finally {
+                        currentGroup.remove();
+                        taskEnded();
+                    }
+                });
+            } catch (RejectedExecutionException e) { // the session is stopping
+                taskEnded();
+            }
+        }
+
+        private void taskEnded() {
+            if (outstanding.decrementAndGet() == 0) {
+                allDone.complete(null);
+            }
+        }
+
+        void await() throws InterruptedException {
+            try {
+                allDone.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+            MigrationException f = failure.get();
+            if (f != null) {
+                throw f;
+            }
+        }
+    }
+
+    private static final class NamedThreads implements java.util.concurrent.ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger n = new AtomicInteger();
+
+        NamedThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            return daemon(r, prefix + "-" + n.incrementAndGet());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.livemigrate.core.copy;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Splits a collection into disjoint partitions by {@code _id} that together cover every document,
+ * whatever mix of {@code _id} types it holds.
+ *
+ * <p>MongoDB brackets range predicates by type ({@code {$gte: 5, $lt: "a"}} matches nothing), so plans
+ * are made per {@link IdBracket}: split points come from a sorted {@code $sample} of ids, each partition
+ * is {@code {_id: {<bracket membership>, $gte: lo, $not: {$gte: hi}}}}, and every bracket between the
+ * smallest and the largest {@code _id} that the sample missed still gets a partition of its own. Upper
+ * bounds are written as {@code $not: {$gte: hi}} rather than {@code $lt: hi} so that values that compare
+ * with nothing (NaN) still fall into exactly one partition. Index bounds ({@code min}/{@code max}) are
+ * not used: not every server honours them.
+ */
+public final class Partitioner {
+
+    /** Most partitions a single collection is split into. */
+    static final int MAX_PARTITIONS = 1024;
+
+    private Partitioner() {
+    }
+
+    /**
+     * Plans the partitions of a collection from its statistics.
+     *
+     * @param collection         the source collection
+     * @param count              estimated documents
+     * @param sizeBytes          estimated data size
+     * @param partitionSizeBytes the target size of a partition
+     */
+    public static List<Partition> plan(MongoCollection<BsonDocument> collection, long count, long sizeBytes,
+                                       long partitionSizeBytes) {
+        if (count <= 1 || sizeBytes <= partitionSizeBytes) {
+            return List.of(Partition.whole());
+        }
+        int target = (int) Math.min(MAX_PARTITIONS, Math.min(count, (sizeBytes + partitionSizeBytes - 1) / partitionSizeBytes));
+        if (target <= 1) {
+            return List.of(Partition.whole());
+        }
+        int sampleSize = (int) Math.min(count, Math.max(64, Math.min(10_000, target * 32L)));
+        List<BsonValue> sample = new ArrayList<>(sampleSize);
+        collection.aggregate(List.of(
+                        new BsonDocument("$sample", new BsonDocument("size", new BsonInt32(sampleSize))),
+                        new BsonDocument("$project", new BsonDocument("_id", new BsonInt32(1))),
+                        new BsonDocument("$sort", new BsonDocument("_id", new BsonInt32(1)))))
+                .forEach(d -> sample.add(d.get("_id")));
+        BsonDocument min = collection.find().projection(Projections.include("_id")).sort(Sorts.ascending("_id")).first();
+        BsonDocument max = collection.find().projection(Projections.include("_id")).sort(Sorts.descending("_id")).first();
+        if (min == null || max == null) {
+            return List.of(Partition.whole());
+        }
+        return plan(sample, IdBracket.of(min.get("_id")), IdBracket.of(max.get("_id")), target);
+    }
+
+    /**
+     * Plans partitions from a sample of ids sorted in MongoDB's order and the brackets of the smallest
+     * and largest id.
+     */
+    static List<Partition> plan(List<BsonValue> sortedSample, IdBracket minBracket, IdBracket maxBracket, int target) {
+        Map<IdBracket, List<BsonValue>> byBracket = new LinkedHashMap<>();
+        for (BsonValue id : sortedSample) {
+            byBracket.computeIfAbsent(IdBracket.of(id), b -> new ArrayList<>()).add(id);
+        }
+        List<BsonDocument> filters = new ArrayList<>();
+        for (IdBracket bracket : IdBracket.values()) {
+            if (bracket.ordinal() < minBracket.ordinal() || bracket.ordinal() > maxBracket.ordinal()) {
+                continue; // no _id sorts below the smallest or above the largest
+            }
+            List<BsonValue> ids = byBracket.getOrDefault(bracket, List.of());
+            int parts = ids.isEmpty() ? 1 : (int) Math.max(1, Math.round((double) target * ids.size() / sortedSample.size()));
+            List<BsonValue> splits = new ArrayList<>();
+            for (int i = 1; i < parts; i++) {
+                BsonValue split = ids.get((int) ((long) i * ids.size() / parts));
+                if (splits.isEmpty() ? !split.equals(ids.get(0)) : !split.equals(splits.get(splits.size() - 1))) {
+                    splits.add(split);
+                }
+            }
+            BsonValue lower = null;
+            for (int i = 0; i <= splits.size(); i++) {
+                BsonValue upper = i < splits.size() ? splits.get(i) : null;
+                filters.add(filter(bracket, lower, upper));
+                lower = upper;
+            }
+        }
+        List<Partition> partitions = new ArrayList<>(filters.size());
+        for (int i = 0; i < filters.size(); i++) {
+            partitions.add(new Partition(i, filters.get(i)));
+        }
+        return partitions;
+    }
+
+    static BsonDocument filter(IdBracket bracket, BsonValue lowerInclusive, BsonValue upperExclusive) {
+        BsonDocument condition = bracket.membership();
+        if (lowerInclusive != null) {
+            condition.put("$gte", lowerInclusive);
+        }
+        if (upperExclusive != null) {
+            condition.put("$not", new BsonDocument("$gte", upperExclusive));
+        }
+        return new BsonDocument("_id", condition);
+    }
+}

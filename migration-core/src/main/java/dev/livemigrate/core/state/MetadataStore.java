@@ -1,0 +1,175 @@
+package dev.livemigrate.core.state;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import dev.livemigrate.Namespace;
+import dev.livemigrate.core.copy.Partition;
+import org.bson.BsonArray;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.conversions.Bson;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The engine's persisted state, kept on the destination in database {@value #DATABASE}: one document per
+ * migration, one per collection (target, status, partition plan) and one per finished partition. Every
+ * write is an idempotent upsert, so a crash between any two writes leaves a state a restart can resume.
+ */
+public final class MetadataStore {
+
+    public static final String DATABASE = "__livemigrate";
+
+    /** How far a collection has come; each status implies the ones before it. */
+    public enum CollectionStatus {
+        /** Recorded; the destination collection may not exist yet. */
+        PENDING,
+        /** The destination collection (or view) exists. */
+        CREATED,
+        /** The partition plan is persisted. */
+        PLANNED,
+        /** Every partition is copied. */
+        COPIED,
+        /** Indexes are built: nothing left to do. */
+        DONE
+    }
+
+    private final MongoCollection<BsonDocument> migrations;
+    private final MongoCollection<BsonDocument> collections;
+    private final MongoCollection<BsonDocument> partitions;
+
+    public MetadataStore(MongoClient destination) {
+        MongoDatabase db = destination.getDatabase(DATABASE);
+        this.migrations = db.getCollection("migrations", BsonDocument.class);
+        this.collections = db.getCollection("collections", BsonDocument.class);
+        this.partitions = db.getCollection("partitions", BsonDocument.class);
+    }
+
+    /** The migration's document, if one was ever recorded. */
+    public Optional<BsonDocument> migration(String migrationId) {
+        return Optional.ofNullable(migrations.find(Filters.eq("_id", migrationId)).first());
+    }
+
+    /** Records a new migration with the settings that must not change when it resumes. */
+    public void createMigration(String migrationId, BsonDocument fingerprint) {
+        BsonDocument doc = new BsonDocument("_id", new BsonString(migrationId))
+                .append("fingerprint", fingerprint)
+                .append("state", new BsonString("RUNNING"))
+                .append("createdAt", now())
+                .append("updatedAt", now());
+        migrations.replaceOne(Filters.eq("_id", migrationId), doc, new ReplaceOptions().upsert(true));
+    }
+
+    public void setMigrationState(String migrationId, String state) {
+        migrations.updateOne(Filters.eq("_id", migrationId),
+                Updates.combine(Updates.set("state", new BsonString(state)), Updates.set("updatedAt", now())));
+    }
+
+    /** The recorded collections of a migration, by source namespace. */
+    public Map<Namespace, CollectionRecord> collections(String migrationId) {
+        Map<Namespace, CollectionRecord> found = new LinkedHashMap<>();
+        collections.find(Filters.eq("_id.m", migrationId)).forEach(d -> {
+            CollectionRecord r = CollectionRecord.from(d);
+            found.put(r.source(), r);
+        });
+        return found;
+    }
+
+    /** Records a collection as pending, unless it is recorded already. */
+    public void recordCollection(String migrationId, Namespace source, Namespace target, String type) {
+        collections.updateOne(collectionId(migrationId, source),
+                Updates.setOnInsert(new BsonDocument("target", new BsonString(target.fullName()))
+                        .append("type", new BsonString(type))
+                        .append("status", new BsonString(CollectionStatus.PENDING.name()))),
+                new UpdateOptions().upsert(true));
+    }
+
+    public void setStatus(String migrationId, Namespace source, CollectionStatus status) {
+        collections.updateOne(collectionId(migrationId, source), Updates.set("status", new BsonString(status.name())));
+    }
+
+    /** Persists the partition plan with the statistics it was made from, and moves the collection to PLANNED. */
+    public void savePlan(String migrationId, Namespace source, List<Partition> plan, long count, long sizeBytes) {
+        BsonArray filters = new BsonArray();
+        plan.forEach(p -> filters.add(p.filter()));
+        collections.updateOne(collectionId(migrationId, source), Updates.combine(
+                Updates.set("partitions", filters),
+                Updates.set("count", new BsonInt64(count)),
+                Updates.set("size", new BsonInt64(sizeBytes)),
+                Updates.set("status", new BsonString(CollectionStatus.PLANNED.name()))));
+    }
+
+    /** Marks a partition copied, with what it moved. */
+    public void partitionDone(String migrationId, Namespace source, int index, long documents, long bytes) {
+        BsonDocument id = partitionKey(migrationId, source, index);
+        partitions.replaceOne(Filters.eq("_id", id),
+                new BsonDocument("_id", id).append("documents", new BsonInt64(documents)).append("bytes", new BsonInt64(bytes)),
+                new ReplaceOptions().upsert(true));
+    }
+
+    /** Finished partitions of a migration: namespace to index to {documents, bytes}. */
+    public Map<Namespace, Map<Integer, long[]>> donePartitions(String migrationId) {
+        Map<Namespace, Map<Integer, long[]>> done = new HashMap<>();
+        partitions.find(Filters.eq("_id.m", migrationId)).forEach(d -> {
+            BsonDocument id = d.getDocument("_id");
+            done.computeIfAbsent(Namespace.parse(id.getString("ns").getValue()), k -> new HashMap<>())
+                    .put(id.getInt32("i").getValue(),
+                            new long[] {d.getInt64("documents").getValue(), d.getInt64("bytes").getValue()});
+        });
+        return done;
+    }
+
+    private static Bson collectionId(String migrationId, Namespace source) {
+        return Filters.eq("_id", new BsonDocument("m", new BsonString(migrationId)).append("ns", new BsonString(source.fullName())));
+    }
+
+    private static BsonDocument partitionKey(String migrationId, Namespace source, int index) {
+        return new BsonDocument("m", new BsonString(migrationId))
+                .append("ns", new BsonString(source.fullName()))
+                .append("i", new BsonInt32(index));
+    }
+
+    private static BsonDateTime now() {
+        return new BsonDateTime(System.currentTimeMillis());
+    }
+
+    /** A persisted collection entry. */
+    public record CollectionRecord(Namespace source, Namespace target, String type, CollectionStatus status,
+                                   List<Partition> plan, long count, long sizeBytes) {
+
+        static CollectionRecord from(BsonDocument d) {
+            List<Partition> plan = new ArrayList<>();
+            if (d.containsKey("partitions")) {
+                BsonArray filters = d.getArray("partitions");
+                for (int i = 0; i < filters.size(); i++) {
+                    plan.add(new Partition(i, filters.get(i).asDocument()));
+                }
+            }
+            return new CollectionRecord(
+                    Namespace.parse(d.getDocument("_id").getString("ns").getValue()),
+                    Namespace.parse(d.getString("target").getValue()),
+                    d.getString("type").getValue(),
+                    CollectionStatus.valueOf(d.getString("status").getValue()),
+                    plan,
+                    d.containsKey("count") ? d.getInt64("count").getValue() : 0,
+                    d.containsKey("size") ? d.getInt64("size").getValue() : 0);
+        }
+
+        public boolean reached(CollectionStatus s) {
+            return status.compareTo(s) >= 0;
+        }
+    }
+}

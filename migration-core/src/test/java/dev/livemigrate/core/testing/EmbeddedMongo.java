@@ -1,0 +1,76 @@
+package dev.livemigrate.core.testing;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A JUnit 5 extension that runs one embedded MongoDB-wire server (mongo-java-server, in-memory, with the
+ * oplog on) per test, on a free loopback port. Register one per side:
+ *
+ * <pre>{@code
+ * @RegisterExtension final EmbeddedMongo source = new EmbeddedMongo();
+ * @RegisterExtension final EmbeddedMongo destination = new EmbeddedMongo();
+ * }</pre>
+ *
+ * See shared/EMBEDDED-SERVER.md for what it does and does not do.
+ */
+public final class EmbeddedMongo implements BeforeEachCallback, AfterEachCallback {
+
+    private MongoServer server;
+    private String connectionString;
+    private MongoClient client;
+
+    /** Starts a server outside JUnit (for the demo and benchmarks); stop it with {@link #stop()}. */
+    public static EmbeddedMongo started() {
+        EmbeddedMongo m = new EmbeddedMongo();
+        m.start();
+        return m;
+    }
+
+    public void start() {
+        server = new MongoServer(new MemoryBackend());
+        server.enableOplog();
+        server.bind("127.0.0.1", 0);
+        InetSocketAddress address = server.getLocalAddress();
+        connectionString = "mongodb://127.0.0.1:" + address.getPort();
+        client = MongoClients.create(connectionString);
+    }
+
+    public void stop() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        if (server != null) {
+            server.shutdownNow();
+            server = null;
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        stop();
+    }
+
+    /** {@code mongodb://127.0.0.1:PORT}. */
+    public String connectionString() {
+        return connectionString;
+    }
+
+    /** A client the test may use to seed and inspect data; closed with the server. */
+    public MongoClient client() {
+        return client;
+    }
+}
