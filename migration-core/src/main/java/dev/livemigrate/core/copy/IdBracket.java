@@ -3,6 +3,8 @@ package dev.livemigrate.core.copy;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
+import org.bson.BsonMaxKey;
+import org.bson.BsonMinKey;
 import org.bson.BsonString;
 import org.bson.BsonType;
 import org.bson.BsonValue;
@@ -48,11 +50,14 @@ public enum IdBracket {
      * A condition on {@code _id} that matches exactly the values of this bracket. Strings and symbols are
      * matched by {@code $gte: ""} (the smallest string; a range only matches its own bracket), since
      * some servers reject {@code $type} for the deprecated symbol type; every other bracket by
-     * {@code $type}.
+     * {@code $type}, but for the single-value brackets of MinKey and MaxKey, matched by equality.
      */
     public BsonDocument membership() {
         if (this == STRING) {
             return new BsonDocument("$gte", new BsonString(""));
+        }
+        if (this == MIN_KEY || this == MAX_KEY) { // single-value brackets; some servers reject $type -1
+            return new BsonDocument("$eq", this == MIN_KEY ? new BsonMinKey() : new BsonMaxKey());
         }
         if (types.size() == 1) {
             return new BsonDocument("$type", new BsonInt32(types.get(0).getValue()));

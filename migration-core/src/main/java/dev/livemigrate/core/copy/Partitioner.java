@@ -1,16 +1,20 @@
 package dev.livemigrate.core.copy;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Splits a collection into disjoint partitions by {@code _id} that together cover every document,
@@ -19,12 +23,15 @@ import java.util.Map;
  * <p>MongoDB brackets range predicates by type ({@code {$gte: 5, $lt: "a"}} matches nothing), so plans
  * are made per {@link IdBracket}: split points come from a sorted {@code $sample} of ids, each partition
  * is {@code {_id: {<bracket membership>, $gte: lo, $not: {$gte: hi}}}}, and every bracket between the
- * smallest and the largest {@code _id} that the sample missed still gets a partition of its own. Upper
+ * smallest and the largest {@code _id} that the sample missed but that holds ids still gets a partition
+ * of its own. Upper
  * bounds are written as {@code $not: {$gte: hi}} rather than {@code $lt: hi} so that values that compare
  * with nothing (NaN) still fall into exactly one partition. Index bounds ({@code min}/{@code max}) are
  * not used: not every server honours them.
  */
 public final class Partitioner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Partitioner.class);
 
     /** Most partitions a single collection is split into. */
     static final int MAX_PARTITIONS = 1024;
@@ -61,14 +68,31 @@ public final class Partitioner {
         if (min == null || max == null) {
             return List.of(Partition.whole());
         }
-        return plan(sample, IdBracket.of(min.get("_id")), IdBracket.of(max.get("_id")), target);
+        return plan(sample, IdBracket.of(min.get("_id")), IdBracket.of(max.get("_id")), target,
+                bracket -> holdsIds(collection, bracket));
+    }
+
+    /**
+     * Whether any {@code _id} of the collection falls in the bracket. A server that cannot even query
+     * the bracket's type cannot store it, so a rejected query means no.
+     */
+    private static boolean holdsIds(MongoCollection<BsonDocument> collection, IdBracket bracket) {
+        try {
+            return collection.find(new BsonDocument("_id", bracket.membership()))
+                    .projection(Projections.include("_id")).limit(1).first() != null;
+        } catch (MongoCommandException e) {
+            LOG.debug("{} cannot query _id type {}: {}", collection.getNamespace(), bracket, e.getMessage());
+            return false;
+        }
     }
 
     /**
      * Plans partitions from a sample of ids sorted in MongoDB's order and the brackets of the smallest
-     * and largest id.
+     * and largest id. A bracket in between that the sample missed gets one partition when
+     * {@code unsampledBracketHoldsIds} says it holds ids.
      */
-    static List<Partition> plan(List<BsonValue> sortedSample, IdBracket minBracket, IdBracket maxBracket, int target) {
+    static List<Partition> plan(List<BsonValue> sortedSample, IdBracket minBracket, IdBracket maxBracket, int target,
+                                Predicate<IdBracket> unsampledBracketHoldsIds) {
         Map<IdBracket, List<BsonValue>> byBracket = new LinkedHashMap<>();
         for (BsonValue id : sortedSample) {
             byBracket.computeIfAbsent(IdBracket.of(id), b -> new ArrayList<>()).add(id);
@@ -79,6 +103,9 @@ public final class Partitioner {
                 continue; // no _id sorts below the smallest or above the largest
             }
             List<BsonValue> ids = byBracket.getOrDefault(bracket, List.of());
+            if (ids.isEmpty() && !unsampledBracketHoldsIds.test(bracket)) {
+                continue;
+            }
             int parts = ids.isEmpty() ? 1 : (int) Math.max(1, Math.round((double) target * ids.size() / sortedSample.size()));
             List<BsonValue> splits = new ArrayList<>();
             for (int i = 1; i < parts; i++) {
