@@ -12,8 +12,9 @@ public final class Secrets {
     /** What a hidden secret renders as. */
     public static final String HIDDEN = "<hidden>";
 
-    // scheme://user:password@hosts — the password ends at the last '@' before the host list
-    private static final Pattern USER_INFO = Pattern.compile("^(mongodb(?:\\+srv)?://[^:/@]*:)([^/]*)@");
+    // scheme://user:password@hosts — the password ends at the last '@' before the host list; any scheme,
+    // so that a mistyped one is hidden too
+    private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*:)([^/]*)@");
 
     private Secrets() {
     }

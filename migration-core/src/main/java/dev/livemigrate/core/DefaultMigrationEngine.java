@@ -66,10 +66,14 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Map<Namespace, Namespace> mapping = NamespaceMapper.of(spec).map(catalog.keySet());
             MetadataStore metadata = new MetadataStore(destinationClient);
             BsonDocument fingerprint = fingerprint(spec);
-            metadata.migration(spec.migrationId()).ifPresent(existing -> checkResumable(spec, existing, fingerprint));
-            Set<Namespace> ours = metadata.collections(spec.migrationId()).values().stream()
-                    .map(MetadataStore.CollectionRecord::target).collect(Collectors.toSet());
-            List<Namespace> conflicts = conflicts(destinationClient, mapping, ours);
+            // read only what exists: some servers create a database when it is merely read
+            Set<String> destinationDatabases = destinationClient.listDatabaseNames().into(new HashSet<>());
+            Set<Namespace> ours = new HashSet<>();
+            if (destinationDatabases.contains(MetadataStore.DATABASE)) {
+                metadata.migration(spec.migrationId()).ifPresent(existing -> checkResumable(spec, existing, fingerprint));
+                metadata.collections(spec.migrationId()).values().forEach(r -> ours.add(r.target()));
+            }
+            List<Namespace> conflicts = conflicts(destinationClient, destinationDatabases, mapping, ours);
             if (!conflicts.isEmpty() && !spec.clearDestination()) {
                 throw new ValidationException(ErrorCode.DESTINATION_NAMESPACE_CONFLICT,
                         "the destination already holds " + conflicts.size() + " namespace"
@@ -126,12 +130,13 @@ public final class DefaultMigrationEngine implements MigrationEngine {
     }
 
     /** Targets that exist on the destination and were not created by this migration. */
-    private static List<Namespace> conflicts(MongoClient destination, Map<Namespace, Namespace> mapping, Set<Namespace> ours) {
+    private static List<Namespace> conflicts(MongoClient destination, Set<String> databases,
+                                             Map<Namespace, Namespace> mapping, Set<Namespace> ours) {
         Map<String, Set<String>> existing = new TreeMap<>();
         List<Namespace> conflicts = new ArrayList<>();
         for (Namespace target : new java.util.TreeSet<>(mapping.values())) {
-            Set<String> names = existing.computeIfAbsent(target.database(),
-                    db -> destination.getDatabase(db).listCollectionNames().into(new HashSet<>()));
+            Set<String> names = existing.computeIfAbsent(target.database(), db -> databases.contains(db)
+                    ? destination.getDatabase(db).listCollectionNames().into(new HashSet<>()) : Set.of());
             if (names.contains(target.collection()) && !ours.contains(target)) {
                 conflicts.add(target);
             }

@@ -3,7 +3,6 @@ package dev.livemigrate.core.copy;
 import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.Sorts;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonValue;
@@ -57,21 +56,49 @@ public final class Partitioner {
             return List.of(Partition.whole());
         }
         int sampleSize = (int) Math.min(count, Math.max(64, Math.min(10_000, target * 32L)));
-        List<BsonValue> sample = new ArrayList<>(sampleSize);
-        collection.aggregate(List.of(
-                        new BsonDocument("$sample", new BsonDocument("size", new BsonInt32(sampleSize))),
-                        new BsonDocument("$project", new BsonDocument("_id", new BsonInt32(1))),
-                        new BsonDocument("$sort", new BsonDocument("_id", new BsonInt32(1)))))
-                .forEach(d -> sample.add(d.get("_id")));
-        BsonDocument min = collection.find().projection(Projections.include("_id")).sort(Sorts.ascending("_id")).first();
-        BsonDocument max = collection.find().projection(Projections.include("_id")).sort(Sorts.descending("_id")).first();
-        if (min == null || max == null) {
-            return List.of(Partition.whole());
-        }
-        return plan(sample, IdBracket.of(min.get("_id")), IdBracket.of(max.get("_id")), target,
-                bracket -> holdsIds(collection, bracket));
+        List<BsonValue> sample = sortedSample(collection, sampleSize);
+        IdBracket min = bound(collection, 1);
+        IdBracket max = bound(collection, -1);
+        return plan(sample, min, max, target, bracket -> holdsIds(collection, bracket));
     }
 
+    /**
+     * A random sample of ids in MongoDB's order. The server sorts them (honouring the collection's
+     * collation); a server that cannot sort mixed types gets them sorted here by {@link BsonOrder}.
+     */
+    private static List<BsonValue> sortedSample(MongoCollection<BsonDocument> collection, int size) {
+        List<BsonDocument> stages = new ArrayList<>(List.of(
+                new BsonDocument("$sample", new BsonDocument("size", new BsonInt32(size))),
+                new BsonDocument("$project", new BsonDocument("_id", new BsonInt32(1)))));
+        List<BsonValue> sample = new ArrayList<>(size);
+        try {
+            List<BsonDocument> sorted = new ArrayList<>(stages);
+            sorted.add(new BsonDocument("$sort", new BsonDocument("_id", new BsonInt32(1))));
+            collection.aggregate(sorted).forEach(d -> sample.add(d.get("_id")));
+            return sample;
+        } catch (MongoCommandException e) {
+            LOG.info("{}: the server could not sort sampled ids ({}); sorting them here", collection.getNamespace(), e.getErrorMessage());
+        }
+        collection.aggregate(stages).forEach(d -> sample.add(d.get("_id")));
+        sample.sort(BsonOrder.INSTANCE);
+        return sample;
+    }
+
+    /**
+     * The bracket of the smallest ({@code direction} 1) or largest (-1) id, or the outermost bracket
+     * when the server cannot sort the ids: every bracket is then probed.
+     */
+    private static IdBracket bound(MongoCollection<BsonDocument> collection, int direction) {
+        IdBracket outermost = direction > 0 ? IdBracket.MIN_KEY : IdBracket.MAX_KEY;
+        try {
+            BsonDocument first = collection.find().projection(Projections.include("_id"))
+                    .sort(new BsonDocument("_id", new BsonInt32(direction))).first();
+            return first == null ? outermost : IdBracket.of(first.get("_id"));
+        } catch (MongoCommandException e) {
+            LOG.info("{}: the server could not sort ids ({}); probing every _id type", collection.getNamespace(), e.getErrorMessage());
+            return outermost;
+        }
+    }
     /**
      * Whether any {@code _id} of the collection falls in the bracket. A server that cannot even query
      * the bracket's type cannot store it, so a rejected query means no.

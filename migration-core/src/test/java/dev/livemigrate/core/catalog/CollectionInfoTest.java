@@ -1,0 +1,117 @@
+package dev.livemigrate.core.catalog;
+
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import dev.livemigrate.Namespace;
+import dev.livemigrate.core.testing.EmbeddedMongo;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Collection options the embedded server cannot report (it lists every collection with empty options
+ * and rejects capped ones), read from a recorded {@code listCollections} reply shaped like MongoDB's.
+ */
+class CollectionInfoTest {
+
+    @RegisterExtension
+    final EmbeddedMongo destination = new EmbeddedMongo();
+
+    private final Map<String, CollectionInfo> recorded = recorded();
+
+    @Test
+    void aCappedCollectionIsCreatedWithItsSizeAndMax() {
+        assertThat(recorded.get("events").isCapped()).isTrue();
+        assertThat(recorded.get("events").createCommand(new Namespace("shop", "events"))).isEqualTo(BsonDocument.parse(
+                "{create: 'events', capped: true, size: {$numberLong: '1048576'}, max: 1000}"));
+    }
+
+    @Test
+    void validatorAndCollationArePassedToCreate() {
+        BsonDocument command = recorded.get("contacts").createCommand(new Namespace("crm", "people"));
+
+        assertThat(command.getString("create").getValue()).isEqualTo("people");
+        assertThat(command.getDocument("validator")).isEqualTo(recordedOptions("contacts").getDocument("validator"));
+        assertThat(command.getString("validationLevel").getValue()).isEqualTo("moderate");
+        assertThat(command.getString("validationAction").getValue()).isEqualTo("warn");
+        assertThat(command.getDocument("collation")).isEqualTo(recordedOptions("contacts").getDocument("collation"));
+    }
+
+    @Test
+    void timeSeriesViewsAndClusteredCollectionsKeepTheirDefinition() {
+        assertThat(recorded.get("weather").isTimeSeries()).isTrue();
+        assertThat(recorded.get("weather").createCommand(new Namespace("iot", "weather"))).isEqualTo(
+                new BsonDocument("create", new org.bson.BsonString("weather")).append("timeseries",
+                        recordedOptions("weather").getDocument("timeseries")).append("expireAfterSeconds",
+                        recordedOptions("weather").get("expireAfterSeconds")));
+        assertThat(recorded.get("orders_by_day").isView()).isTrue();
+        assertThat(recorded.get("orders_by_day").createCommand(new Namespace("shop", "orders_by_day")))
+                .isEqualTo(new BsonDocument("create", new org.bson.BsonString("orders_by_day"))
+                        .append("viewOn", new org.bson.BsonString("orders"))
+                        .append("pipeline", recordedOptions("orders_by_day").getArray("pipeline")));
+        assertThat(recorded.get("clustered").createCommand(new Namespace("shop", "clustered"))).isEqualTo(BsonDocument.parse(
+                "{create: 'clustered', clusteredIndex: {key: {_id: 1}, name: '_id_', unique: true},"
+                        + " changeStreamPreAndPostImages: {enabled: true}}"));
+    }
+
+    @Test
+    void theCreateCommandTravelsOverTheWireWithItsOptions() {
+        List<BsonDocument> sent = new CopyOnWriteArrayList<>();
+        CommandListener listener = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                if (event.getCommandName().equals("create")) {
+                    BsonDocument copy = new BsonDocument();
+                    copy.putAll(event.getCommand());
+                    sent.add(copy);
+                }
+            }
+        };
+        BsonDocument command = recorded.get("contacts").createCommand(new Namespace("crm", "contacts"));
+        try (MongoClient client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(destination.connectionString()))
+                .addCommandListener(listener).build())) {
+            client.getDatabase("crm").runCommand(command);
+        }
+
+        assertThat(sent).hasSize(1);
+        BsonDocument onTheWire = sent.get(0);
+        onTheWire.remove("$db");
+        onTheWire.remove("lsid");
+        assertThat(onTheWire).isEqualTo(command);
+        assertThat(destination.client().getDatabase("crm").listCollectionNames()).containsExactly("contacts");
+    }
+
+    private static BsonDocument recordedOptions(String name) {
+        return reply().getDocument("cursor").getArray("firstBatch").stream().map(BsonValue::asDocument)
+                .filter(d -> d.getString("name").getValue().equals(name)).findFirst().orElseThrow().getDocument("options");
+    }
+
+    private static Map<String, CollectionInfo> recorded() {
+        return reply().getDocument("cursor").getArray("firstBatch").stream()
+                .map(v -> CollectionInfo.fromListCollections("shop", v.asDocument()))
+                .collect(Collectors.toMap(i -> i.namespace().collection(), i -> i));
+    }
+
+    static BsonDocument reply() {
+        try (InputStream in = CollectionInfoTest.class.getResourceAsStream("/recorded/listCollections.json")) {
+            return BsonDocument.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
