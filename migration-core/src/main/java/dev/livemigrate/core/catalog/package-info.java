@@ -1,0 +1,4 @@
+/**
+ * Engine internals (catalog). Private API: no compatibility guarantees; use {@link dev.livemigrate.Migrations}.
+ */
+package dev.livemigrate.core.catalog;

@@ -1,0 +1,4 @@
+/**
+ * Engine internals (source). Private API: no compatibility guarantees; use {@link dev.livemigrate.Migrations}.
+ */
+package dev.livemigrate.core.source;

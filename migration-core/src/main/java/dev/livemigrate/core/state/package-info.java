@@ -1,0 +1,4 @@
+/**
+ * Engine internals (state). Private API: no compatibility guarantees; use {@link dev.livemigrate.Migrations}.
+ */
+package dev.livemigrate.core.state;
