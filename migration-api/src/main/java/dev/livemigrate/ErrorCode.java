@@ -31,6 +31,15 @@ public enum ErrorCode {
     DESTINATION_UNREACHABLE(2),
     /** No migration engine implementation was found through {@link java.util.ServiceLoader}. */
     ENGINE_NOT_FOUND(1),
+    /** The source keeps no change history (a standalone server): only a one-time copy is possible. */
+    SOURCE_HAS_NO_CHANGE_HISTORY(2),
+    /**
+     * The point to resume change capture from is no longer in the source's change history (the oplog
+     * rolled over); the migration must start again.
+     */
+    CHANGE_HISTORY_LOST(1),
+    /** Applying a change event to the destination failed. */
+    APPLY_FAILED(1),
     /** Copying a collection failed. */
     COPY_FAILED(1),
     /** Creating a collection, view or index on the destination failed. */

@@ -13,6 +13,10 @@ package dev.livemigrate;
  * @param collectionsTotal    collections to copy
  * @param partitionsDone      copy partitions finished
  * @param partitionsTotal     copy partitions planned so far
+ * @param lag                 how far the last applied change trails the source's newest operation; zero
+ *                            when every change is applied, {@code null} before change capture starts
+ * @param eventsApplied       change events applied by this session
+ * @param eventsPerSecond     change events applied per second, over the last few seconds
  * @since 0.1
  */
 public record MigrationProgress(
@@ -24,7 +28,10 @@ public record MigrationProgress(
         int collectionsDone,
         int collectionsTotal,
         int partitionsDone,
-        int partitionsTotal) {
+        int partitionsTotal,
+        java.time.Duration lag,
+        long eventsApplied,
+        double eventsPerSecond) {
 
     /** Copied bytes as a fraction of the estimate, between 0 and 1 (1 when there is nothing to copy). */
     public double copiedFraction() {

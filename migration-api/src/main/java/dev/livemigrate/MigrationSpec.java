@@ -32,6 +32,8 @@ public final class MigrationSpec {
     public static final long DEFAULT_PARTITION_SIZE_BYTES = 64L * 1024 * 1024;
     /** Default number of partitions copied at once. */
     public static final int DEFAULT_COPY_PARALLELISM = 4;
+    /** Default number of lanes that apply change events in parallel. */
+    public static final int DEFAULT_APPLY_LANES = 8;
     /** Default time to find a reachable server on either side. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
@@ -47,6 +49,9 @@ public final class MigrationSpec {
     private final int batchSizeBytes;
     private final long partitionSizeBytes;
     private final Duration connectTimeout;
+    private final boolean continuousSync;
+    private final UpdateMode updateMode;
+    private final int applyLanes;
     private final List<MigrationListener> listeners;
 
     private MigrationSpec(Builder b) {
@@ -62,6 +67,9 @@ public final class MigrationSpec {
         this.batchSizeBytes = b.batchSizeBytes;
         this.partitionSizeBytes = b.partitionSizeBytes;
         this.connectTimeout = b.connectTimeout;
+        this.continuousSync = b.continuousSync;
+        this.updateMode = b.updateMode;
+        this.applyLanes = b.applyLanes;
         this.listeners = List.copyOf(b.listeners);
     }
 
@@ -80,7 +88,10 @@ public final class MigrationSpec {
                 .copyParallelism(existing.copyParallelism)
                 .batchSizeBytes(existing.batchSizeBytes)
                 .partitionSizeBytes(existing.partitionSizeBytes)
-                .connectTimeout(existing.connectTimeout);
+                .connectTimeout(existing.connectTimeout)
+                .continuousSync(existing.continuousSync)
+                .updateMode(existing.updateMode)
+                .applyLanes(existing.applyLanes);
         b.includes.addAll(existing.includes);
         b.excludes.addAll(existing.excludes);
         b.renames.putAll(existing.renames);
@@ -145,6 +156,23 @@ public final class MigrationSpec {
         return connectTimeout;
     }
 
+    /**
+     * Whether the session keeps applying the source's changes after the copy (the default). When false,
+     * the session copies a snapshot and completes; use that only for a source nobody writes to.
+     */
+    public boolean continuousSync() {
+        return continuousSync;
+    }
+
+    public UpdateMode updateMode() {
+        return updateMode;
+    }
+
+    /** How many lanes apply change events in parallel; each document's changes stay in order in one lane. */
+    public int applyLanes() {
+        return applyLanes;
+    }
+
     public List<MigrationListener> listeners() {
         return listeners;
     }
@@ -162,7 +190,10 @@ public final class MigrationSpec {
                 + ", copyParallelism=" + copyParallelism
                 + ", batchSizeBytes=" + batchSizeBytes
                 + ", partitionSizeBytes=" + partitionSizeBytes
-                + ", connectTimeout=" + connectTimeout + "}";
+                + ", connectTimeout=" + connectTimeout
+                + ", continuousSync=" + continuousSync
+                + ", updateMode=" + updateMode
+                + ", applyLanes=" + applyLanes + "}";
     }
 
     /** Builds a {@link MigrationSpec}; {@link #build()} checks every setting. */
@@ -179,6 +210,9 @@ public final class MigrationSpec {
         private int batchSizeBytes = DEFAULT_BATCH_SIZE_BYTES;
         private long partitionSizeBytes = DEFAULT_PARTITION_SIZE_BYTES;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private boolean continuousSync = true;
+        private UpdateMode updateMode = UpdateMode.AUTO;
+        private int applyLanes = DEFAULT_APPLY_LANES;
         private final List<MigrationListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -250,6 +284,21 @@ public final class MigrationSpec {
             return this;
         }
 
+        public Builder continuousSync(boolean continuousSync) {
+            this.continuousSync = continuousSync;
+            return this;
+        }
+
+        public Builder updateMode(UpdateMode updateMode) {
+            this.updateMode = Objects.requireNonNull(updateMode, "updateMode");
+            return this;
+        }
+
+        public Builder applyLanes(int applyLanes) {
+            this.applyLanes = applyLanes;
+            return this;
+        }
+
         public Builder listener(MigrationListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -277,6 +326,9 @@ public final class MigrationSpec {
             ConnectionStrings.parse(destination, "destination");
             if (copyParallelism < 1 || copyParallelism > 256) {
                 throw invalid("copyParallelism " + copyParallelism + " is out of range", "use a value from 1 to 256");
+            }
+            if (applyLanes < 1 || applyLanes > 256) {
+                throw invalid("applyLanes " + applyLanes + " is out of range", "use a value from 1 to 256");
             }
             if (batchSizeBytes < 16 * 1024 || batchSizeBytes > MAX_BATCH_SIZE_BYTES) {
                 throw invalid("batchSizeBytes " + batchSizeBytes + " is out of range",

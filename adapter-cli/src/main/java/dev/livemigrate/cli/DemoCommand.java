@@ -60,6 +60,7 @@ final class DemoCommand implements Callable<Integer> {
                     .migrationId("demo")
                     .source(source)
                     .destination(destination)
+                    .continuousSync(false)       // the live journey arrives with cutover
                     .partitionSizeBytes(1024 * 1024)
                     .listener(renderer)
                     .build();

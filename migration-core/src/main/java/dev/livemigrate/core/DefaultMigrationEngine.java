@@ -18,12 +18,14 @@ import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.NamespaceMapper;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore;
+import dev.livemigrate.core.sync.SourceClock;
 import dev.livemigrate.spi.MigrationEngine;
 import dev.livemigrate.spi.Source;
 import dev.livemigrate.spi.SourceProvider;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
+import org.bson.BsonTimestamp;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,8 +64,11 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Clients.ping(sourceClient, "source", source.description(), ErrorCode.SOURCE_UNREACHABLE);
             Clients.ping(destinationClient, "destination", destinationDescription, ErrorCode.DESTINATION_UNREACHABLE);
 
+            // the start point of change capture, taken before anything is read (also fails early on a standalone)
+            BsonTimestamp startAt = spec.continuousSync() ? SourceClock.now(sourceClient) : null;
             Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(sourceClient);
-            Map<Namespace, Namespace> mapping = NamespaceMapper.of(spec).map(catalog.keySet());
+            NamespaceMapper mapper = NamespaceMapper.of(spec);
+            Map<Namespace, Namespace> mapping = mapper.map(catalog.keySet());
             MetadataStore metadata = new MetadataStore(destinationClient);
             BsonDocument fingerprint = fingerprint(spec);
             // read only what exists: some servers create a database when it is merely read
@@ -84,7 +89,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
             mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
             DefaultMigrationSession session = new DefaultMigrationSession(spec, source, sourceClient, destinationClient,
-                    metadata, selected, mapping, conflicts, fingerprint);
+                    metadata, selected, mapping, conflicts, fingerprint, mapper, startAt);
             session.begin();
             return session;
         } catch (RuntimeException e) {

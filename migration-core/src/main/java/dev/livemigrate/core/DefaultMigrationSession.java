@@ -15,6 +15,7 @@ import dev.livemigrate.MigrationState;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.IndexSpecs;
+import dev.livemigrate.core.catalog.NamespaceMapper;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.copy.Partition;
 import dev.livemigrate.core.copy.PartitionCopier;
@@ -22,10 +23,13 @@ import dev.livemigrate.core.copy.Partitioner;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.state.MetadataStore.CollectionRecord;
 import dev.livemigrate.core.state.MetadataStore.CollectionStatus;
+import dev.livemigrate.core.sync.ChangeSync;
+import dev.livemigrate.core.sync.IndexRelaxation;
 import dev.livemigrate.spi.Source;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
+import org.bson.BsonTimestamp;
 import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,7 +74,11 @@ final class DefaultMigrationSession implements MigrationSession {
     private final Map<Namespace, Namespace> mapping;
     private final List<Namespace> conflictsToDrop;
     private final BsonDocument fingerprint;
+    private final NamespaceMapper mapper;
+    private final BsonTimestamp capturedStartAt;
     private final PartitionCopier copier;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private volatile ChangeSync sync;
 
     private final AtomicReference<MigrationState> state = new AtomicReference<>(MigrationState.CREATED);
     private final AtomicLong copiedBytes = new AtomicLong();
@@ -94,7 +103,8 @@ final class DefaultMigrationSession implements MigrationSession {
 
     DefaultMigrationSession(MigrationSpec spec, Source source, MongoClient sourceClient, MongoClient destinationClient,
                             MetadataStore metadata, Map<Namespace, CollectionInfo> selected,
-                            Map<Namespace, Namespace> mapping, List<Namespace> conflictsToDrop, BsonDocument fingerprint) {
+                            Map<Namespace, Namespace> mapping, List<Namespace> conflictsToDrop, BsonDocument fingerprint,
+                            NamespaceMapper mapper, BsonTimestamp capturedStartAt) {
         this.spec = spec;
         this.source = source;
         this.sourceClient = sourceClient;
@@ -104,6 +114,8 @@ final class DefaultMigrationSession implements MigrationSession {
         this.mapping = mapping;
         this.conflictsToDrop = conflictsToDrop;
         this.fingerprint = fingerprint;
+        this.mapper = mapper;
+        this.capturedStartAt = capturedStartAt;
         this.copier = new PartitionCopier(spec.batchSizeBytes());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "livemigrate-progress-" + spec.migrationId()));
     }
@@ -132,8 +144,10 @@ final class DefaultMigrationSession implements MigrationSession {
 
     @Override
     public MigrationProgress progress() {
+        ChangeSync s = sync;
         return new MigrationProgress(state.get(), copiedBytes.get(), totalBytes, copiedDocuments.get(), totalDocuments,
-                collectionsDone.get(), collectionsTotal, partitionsDone.get(), partitionsTotal.get());
+                collectionsDone.get(), collectionsTotal, partitionsDone.get(), partitionsTotal.get(),
+                s == null ? null : s.lag(), s == null ? 0 : s.eventsApplied(), s == null ? 0 : s.eventsPerSecond());
     }
 
     @Override
@@ -160,6 +174,7 @@ final class DefaultMigrationSession implements MigrationSession {
     @Override
     public void close() {
         stopRequested = true;
+        stopSignal.countDown();
         ExecutorService pool = copyPool;
         if (pool != null) {
             pool.shutdown();
@@ -182,15 +197,19 @@ final class DefaultMigrationSession implements MigrationSession {
     private void run() {
         try {
             transition(MigrationState.COPYING);
-            prepare();
+            BsonTimestamp startAt = prepare();
             copyCollections();
             createViews();
             if (stopRequested) {
                 finish(MigrationState.STOPPED);
                 return;
             }
-            metadata.setMigrationState(spec.migrationId(), "COMPLETED");
-            finish(MigrationState.COMPLETED);
+            if (!spec.continuousSync()) {
+                metadata.setMigrationState(spec.migrationId(), "COMPLETED");
+                finish(MigrationState.COMPLETED);
+                return;
+            }
+            syncChanges(startAt);
         } catch (Throwable t) {
             if (stopRequested && failure.get() == null) {
                 LOG.info("migration {} stopped: {}", spec.migrationId(), t.toString());
@@ -202,16 +221,44 @@ final class DefaultMigrationSession implements MigrationSession {
         }
     }
 
-    /** Drops conflicting namespaces when asked to, records the migration and creates the collections. */
-    private void prepare() {
+    /**
+     * Follows the source's changes until the session is closed or syncing fails. Ends in
+     * {@link MigrationState#STOPPED} or {@link MigrationState#FAILED}.
+     */
+    private void syncChanges(BsonTimestamp startAt) throws InterruptedException {
+        transition(MigrationState.SYNCING);
+        Map<Namespace, Namespace> collections = new LinkedHashMap<>();
+        selected.values().stream().filter(i -> !i.isView()).forEach(i -> collections.put(i.namespace(), mapping.get(i.namespace())));
+        ChangeSync changeSync = new ChangeSync(spec, sourceClient, destinationClient, metadata, mapper, collections, startAt, f -> {
+            failure.compareAndSet(null, f);
+            stopSignal.countDown();
+        });
+        sync = changeSync;
+        try {
+            changeSync.start();
+            stopSignal.await();
+        } finally {
+            changeSync.close();
+        }
+        finish(failure.get() != null ? MigrationState.FAILED : MigrationState.STOPPED);
+    }
+
+    /**
+     * Drops conflicting namespaces when asked to, records the migration and creates the collections.
+     * Returns the start point of change capture: the recorded one when the migration resumes.
+     */
+    private BsonTimestamp prepare() {
         for (Namespace conflict : conflictsToDrop) {
             LOG.info("dropping {} on the destination (clear-destination is set)", conflict);
             destinationClient.getDatabase(conflict.database()).getCollection(conflict.collection()).drop();
         }
+        BsonTimestamp startAt;
         if (metadata.migration(spec.migrationId()).isEmpty()) {
-            metadata.createMigration(spec.migrationId(), fingerprint);
+            startAt = capturedStartAt;
+            metadata.createMigration(spec.migrationId(), fingerprint, startAt);
         } else {
-            LOG.info("resuming migration {}", spec.migrationId());
+            startAt = metadata.startAt(spec.migrationId()).orElse(capturedStartAt);
+            LOG.info("resuming migration {} (changes from {})", spec.migrationId(), startAt);
         }
         selected.forEach((ns, info) -> metadata.recordCollection(spec.migrationId(), ns, mapping.get(ns), info.type()));
         Map<Namespace, CollectionRecord> records = metadata.collections(spec.migrationId());
@@ -221,12 +268,15 @@ final class DefaultMigrationSession implements MigrationSession {
                 metadata.setStatus(spec.migrationId(), info.namespace(), CollectionStatus.CREATED);
             }
         }
+        return startAt;
     }
 
     private void create(CollectionInfo info) {
         Namespace target = mapping.get(info.namespace());
         try {
-            destinationClient.getDatabase(target.database()).runCommand(info.createCommand(target));
+            BsonDocument command = info.createCommand(target);
+            destinationClient.getDatabase(target.database())
+                    .runCommand(spec.continuousSync() ? IndexRelaxation.relaxCreate(command) : command);
         } catch (MongoCommandException e) {
             if (e.getErrorCode() != NAMESPACE_EXISTS) { // created before a crash: keep it
                 throw new MigrationException(ErrorCode.DESTINATION_WRITE_FAILED, "creating " + target
@@ -347,8 +397,16 @@ final class DefaultMigrationSession implements MigrationSession {
         }
         Namespace ns = info.namespace();
         metadata.setStatus(spec.migrationId(), ns, CollectionStatus.COPIED);
-        List<BsonDocument> indexes = IndexSpecs.secondaryCreateSpecs(sourceClient.getDatabase(ns.database())
-                .getCollection(ns.collection(), BsonDocument.class).listIndexes(BsonDocument.class).into(new ArrayList<>()));
+        List<BsonDocument> indexes = new ArrayList<>();
+        for (BsonDocument index : IndexSpecs.secondaryCreateSpecs(sourceClient.getDatabase(ns.database())
+                .getCollection(ns.collection(), BsonDocument.class).listIndexes(BsonDocument.class).into(new ArrayList<>()))) {
+            if (spec.continuousSync() && IndexRelaxation.needsRelaxing(index)) {
+                metadata.recordRelaxedIndex(spec.migrationId(), ns, index);
+                indexes.add(IndexRelaxation.relax(index));
+            } else {
+                indexes.add(index);
+            }
+        }
         Namespace target = mapping.get(ns);
         if (!indexes.isEmpty()) {
             try {
@@ -420,6 +478,7 @@ final class DefaultMigrationSession implements MigrationSession {
     private void finish(MigrationState end) {
         ticker.shutdownNow();
         publishProgress();
+        stopSignal.countDown();
         sourceClient.close();
         destinationClient.close();
         source.close();

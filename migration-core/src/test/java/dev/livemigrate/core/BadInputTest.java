@@ -147,7 +147,7 @@ class BadInputTest {
     }
 
     private MigrationSpec.Builder spec() {
-        return MigrationSpec.builder().source(source.connectionString()).destination(destination.connectionString());
+        return MigrationSpec.builder().source(source.connectionString()).destination(destination.connectionString()).continuousSync(false);
     }
 
     private void seed() {

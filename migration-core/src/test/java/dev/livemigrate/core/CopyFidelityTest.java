@@ -41,6 +41,7 @@ class CopyFidelityTest {
         MigrationReport report = Migrations.run(MigrationSpec.builder()
                 .source(source.connectionString())
                 .destination(destination.connectionString())
+                .continuousSync(false)
                 .partitionSizeBytes(4096) // split "mixed" into many partitions across its _id types
                 .batchSizeBytes(16 * 1024)
                 .build(), Duration.ofMinutes(2));
@@ -62,6 +63,7 @@ class CopyFidelityTest {
         MigrationReport report = Migrations.run(MigrationSpec.builder()
                 .source(source.connectionString())
                 .destination(destination.connectionString())
+                .continuousSync(false)
                 .partitionSizeBytes(1024)
                 .copyParallelism(8)
                 .batchSizeBytes(16 * 1024)

@@ -93,7 +93,7 @@ class IndexAndNamespaceCopyTest {
     }
 
     private MigrationSpec.Builder spec() {
-        return MigrationSpec.builder().source(source.connectionString()).destination(destination.connectionString());
+        return MigrationSpec.builder().source(source.connectionString()).destination(destination.connectionString()).continuousSync(false);
     }
 
     private static MigrationReport run(MigrationSpec spec) {

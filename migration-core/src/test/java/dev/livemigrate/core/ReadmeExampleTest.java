@@ -41,6 +41,7 @@ class ReadmeExampleTest {
                 .include("sales.*")
                 .exclude("sales.tmp_*")
                 .rename("sales.*", "sales_v2.*")
+                .continuousSync(false)                // a one-time copy; live sync is the default
                 .build();
         try (MigrationSession session = Migrations.start(spec)) {
             MigrationReport report = session.awaitCompletion(Duration.ofHours(6));

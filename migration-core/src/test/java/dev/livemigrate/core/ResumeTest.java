@@ -90,6 +90,7 @@ class ResumeTest {
                 .migrationId(id)
                 .source(source.connectionString())
                 .destination(destination.connectionString())
+                .continuousSync(false)
                 .partitionSizeBytes(128 * 1024)
                 .batchSizeBytes(16 * 1024)
                 .copyParallelism(2)

@@ -65,10 +65,7 @@ public final class NamespaceMapper {
         }
         Map<Namespace, Namespace> mapping = new LinkedHashMap<>();
         for (Namespace ns : candidates) {
-            boolean included = includes.isEmpty() || includes.stream().anyMatch(g -> g.matches(ns));
-            if (included && excludes.stream().noneMatch(g -> g.matches(ns))) {
-                mapping.put(ns, target(ns));
-            }
+            select(ns).ifPresent(target -> mapping.put(ns, target));
         }
         for (Rename r : renames) {
             if (mapping.keySet().stream().noneMatch(r::matches)) {
@@ -95,6 +92,18 @@ public final class NamespaceMapper {
                             + String.join("; ", collisions) + ". Change the renames so each target is unique");
         }
         return mapping;
+    }
+
+    /**
+     * Where a source namespace goes if the rules select it: also for namespaces that appear on the source
+     * after the migration started.
+     */
+    public Optional<Namespace> select(Namespace ns) {
+        boolean included = includes.isEmpty() || includes.stream().anyMatch(g -> g.matches(ns));
+        if (isInternal(ns) || !included || excludes.stream().anyMatch(g -> g.matches(ns))) {
+            return Optional.empty();
+        }
+        return Optional.of(target(ns));
     }
 
     /** Where a source namespace goes; the most specific rename wins. */

@@ -14,7 +14,9 @@ import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
+import org.bson.BsonNull;
 import org.bson.BsonString;
+import org.bson.BsonTimestamp;
 import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
@@ -50,12 +52,14 @@ public final class MetadataStore {
     private final MongoCollection<BsonDocument> migrations;
     private final MongoCollection<BsonDocument> collections;
     private final MongoCollection<BsonDocument> partitions;
+    private final MongoCollection<BsonDocument> checkpoints;
 
     public MetadataStore(MongoClient destination) {
         MongoDatabase db = destination.getDatabase(DATABASE);
         this.migrations = db.getCollection("migrations", BsonDocument.class);
         this.collections = db.getCollection("collections", BsonDocument.class);
         this.partitions = db.getCollection("partitions", BsonDocument.class);
+        this.checkpoints = db.getCollection("checkpoints", BsonDocument.class);
     }
 
     /** The migration's document, if one was ever recorded. */
@@ -63,14 +67,57 @@ public final class MetadataStore {
         return Optional.ofNullable(migrations.find(Filters.eq("_id", migrationId)).first());
     }
 
-    /** Records a new migration with the settings that must not change when it resumes. */
-    public void createMigration(String migrationId, BsonDocument fingerprint) {
+    /**
+     * Records a new migration with the settings that must not change when it resumes, and the source
+     * operation time change capture starts from ({@code null} for a one-time copy).
+     */
+    public void createMigration(String migrationId, BsonDocument fingerprint, BsonTimestamp startAt) {
         BsonDocument doc = new BsonDocument("_id", new BsonString(migrationId))
                 .append("fingerprint", fingerprint)
+                .append("startAt", startAt == null ? BsonNull.VALUE : startAt)
                 .append("state", new BsonString("RUNNING"))
                 .append("createdAt", now())
                 .append("updatedAt", now());
         migrations.replaceOne(Filters.eq("_id", migrationId), doc, new ReplaceOptions().upsert(true));
+    }
+
+    /** The recorded start point of change capture. */
+    public Optional<BsonTimestamp> startAt(String migrationId) {
+        return migration(migrationId).filter(d -> d.isTimestamp("startAt")).map(d -> d.getTimestamp("startAt"));
+    }
+
+    /** Persists where a change stream may resume: after {@code resumeToken}, applied up to {@code clusterTime}. */
+    public void saveCheckpoint(String migrationId, String stream, BsonDocument resumeToken, BsonTimestamp clusterTime) {
+        BsonDocument id = new BsonDocument("m", new BsonString(migrationId)).append("stream", new BsonString(stream));
+        checkpoints.replaceOne(Filters.eq("_id", id), new BsonDocument("_id", id)
+                .append("resumeToken", resumeToken)
+                .append("clusterTime", clusterTime == null ? BsonNull.VALUE : clusterTime)
+                .append("savedAt", now()), new ReplaceOptions().upsert(true));
+    }
+
+    /** The persisted checkpoints of a migration, by stream: documents with {@code resumeToken} and {@code clusterTime}. */
+    public Map<String, BsonDocument> checkpoints(String migrationId) {
+        Map<String, BsonDocument> found = new HashMap<>();
+        checkpoints.find(Filters.eq("_id.m", migrationId)).forEach(d -> found.put(d.getDocument("_id").getString("stream").getValue(), d));
+        return found;
+    }
+
+    /** Records the original definition of an index built relaxed, to restore it at cutover. */
+    public void recordRelaxedIndex(String migrationId, Namespace source, BsonDocument original) {
+        collections.updateOne(collectionId(migrationId, source), Updates.addToSet("relaxedIndexes", original));
+    }
+
+    /** The original definitions of relaxed indexes, by destination namespace. */
+    public Map<Namespace, List<BsonDocument>> relaxedIndexes(String migrationId) {
+        Map<Namespace, List<BsonDocument>> found = new LinkedHashMap<>();
+        collections.find(Filters.eq("_id.m", migrationId)).forEach(d -> {
+            if (d.isArray("relaxedIndexes")) {
+                List<BsonDocument> specs = new ArrayList<>();
+                d.getArray("relaxedIndexes").forEach(v -> specs.add(v.asDocument()));
+                found.put(Namespace.parse(d.getString("target").getValue()), specs);
+            }
+        });
+        return found;
     }
 
     public void setMigrationState(String migrationId, String state) {

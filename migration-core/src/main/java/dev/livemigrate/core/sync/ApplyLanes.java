@@ -1,0 +1,176 @@
+package dev.livemigrate.core.sync;
+
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.bson.codecs.EncoderContext;
+import org.bson.io.BasicOutputBuffer;
+import org.bson.BsonBinaryWriter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * Applies document events in parallel lanes. An event goes to the lane picked by a hash of its
+ * namespace and the raw bytes of its document key, so one document's events stay in order in one lane
+ * whatever the key's type, while different documents are applied in parallel. Each lane takes what has
+ * queued up (up to {@link #MAX_BATCH} events) and applies it as one batch. Lane queues are bounded: a
+ * full lane blocks the stream reader, which stops reading (back-pressure).
+ */
+final class ApplyLanes implements AutoCloseable {
+
+    static final int MAX_BATCH = 1000;
+    private static final Object STOP = new Object();
+
+    /** Passed through a lane to learn that everything queued before it is applied. */
+    private record Fence(CountDownLatch passed) {
+    }
+
+    private final List<BlockingQueue<Object>> queues = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Consumer<List<ChangeEvent>> applier;
+    private final Checkpointer checkpointer;
+    private final Consumer<Throwable> onFailure;
+    private volatile boolean failed;
+
+    /**
+     * @param applier   applies one lane's batch in order; called from the lane's thread
+     * @param onFailure told once when a batch fails; the lanes then stop applying
+     */
+    ApplyLanes(String name, int lanes, int queueCapacity, Consumer<List<ChangeEvent>> applier, Checkpointer checkpointer,
+               Consumer<Throwable> onFailure) {
+        this.applier = applier;
+        this.checkpointer = checkpointer;
+        this.onFailure = onFailure;
+        for (int i = 0; i < lanes; i++) {
+            BlockingQueue<Object> queue = new ArrayBlockingQueue<>(queueCapacity);
+            queues.add(queue);
+            Thread t = new Thread(() -> run(queue), name + "-lane-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** The lane of a document: a hash of the namespace and the document key's raw BSON bytes. */
+    static int laneOf(ChangeEvent e, int lanes) {
+        CRC32C crc = new CRC32C();
+        crc.update(e.ns().fullName().getBytes(StandardCharsets.UTF_8));
+        crc.update(rawBytes(e.documentKey()));
+        return (int) (crc.getValue() % lanes);
+    }
+
+    static byte[] rawBytes(BsonDocument document) {
+        if (document instanceof RawBsonDocument raw) {
+            byte[] bytes = new byte[raw.getByteBuffer().remaining()];
+            raw.getByteBuffer().get(bytes);
+            return bytes;
+        }
+        BasicOutputBuffer out = new BasicOutputBuffer();
+        new BsonDocumentCodec().encode(new BsonBinaryWriter(out), document, EncoderContext.builder().build());
+        return out.toByteArray();
+    }
+
+    /** Queues a document event in its lane; blocks while the lane is full. */
+    void dispatch(ChangeEvent e) throws InterruptedException {
+        checkpointer.dispatched(e);
+        if (e.documentKey() == null) { // nothing to apply (an update of a document already gone)
+            checkpointer.applied(e);
+            return;
+        }
+        BlockingQueue<Object> queue = queues.get(laneOf(e, queues.size()));
+        while (!queue.offer(e, 100, TimeUnit.MILLISECONDS)) {
+            if (failed) {
+                throw new InterruptedException("apply lanes failed");
+            }
+        }
+    }
+
+    /** Waits until every event dispatched so far is applied (a barrier before DDL). */
+    void drain() throws InterruptedException {
+        CountDownLatch passed = new CountDownLatch(queues.size());
+        Fence fence = new Fence(passed);
+        for (BlockingQueue<Object> q : queues) {
+            q.put(fence);
+        }
+        while (!passed.await(100, TimeUnit.MILLISECONDS)) {
+            if (failed) {
+                throw new InterruptedException("apply lanes failed");
+            }
+        }
+    }
+
+    private void run(BlockingQueue<Object> queue) {
+        List<Object> taken = new ArrayList<>();
+        List<ChangeEvent> batch = new ArrayList<>();
+        try {
+            while (true) {
+                taken.clear();
+                taken.add(queue.take());
+                queue.drainTo(taken, MAX_BATCH - 1);
+                for (Object item : taken) {
+                    if (item == STOP) {
+                        flush(batch);
+                        return;
+                    }
+                    if (item instanceof Fence f) {
+                        flush(batch);
+                        f.passed().countDown();
+                    } else {
+                        batch.add((ChangeEvent) item);
+                    }
+                }
+                flush(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failed = true;
+            onFailure.accept(t);
+        }
+    }
+
+    private void flush(List<ChangeEvent> batch) {
+        if (batch.isEmpty() || failed) {
+            batch.clear();
+            return;
+        }
+        applier.accept(batch);
+        batch.forEach(checkpointer::applied);
+        batch.clear();
+    }
+
+    /** Stops the lanes after what is queued; waits for them. */
+    @Override
+    public void close() {
+        for (BlockingQueue<Object> q : queues) {
+            if (!q.offer(STOP)) {
+                threads.get(queues.indexOf(q)).interrupt();
+            }
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+                if (t.isAlive()) {
+                    t.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** For {@code BsonValue} keys built by hand in tests. */
+    static BsonDocument key(BsonValue id) {
+        return new BsonDocument("_id", id);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.livemigrate.core.sync;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.WriteModel;
+import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
+import dev.livemigrate.Namespace;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import java.util.function.Function;
+
+/**
+ * Turns document change events into idempotent writes and applies a lane's batch in order:
+ * insert and replace become an upsert-replace by document key; an update applies the absolute values of
+ * its {@code updateDescription} ({@link Mode#DIFF}) or replaces the document with the looked-up one
+ * ({@link Mode#FULL_DOCUMENT}); a delete tolerates a missing document. Replaying these writes from the
+ * start point over any later snapshot converges to the source.
+ */
+final class ChangeApplier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeApplier.class);
+    private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true).bypassDocumentValidation(true);
+    private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true).bypassDocumentValidation(true);
+
+    enum Mode { DIFF, FULL_DOCUMENT }
+
+    private final MongoClient source;
+    private final MongoClient destination;
+    private final Function<Namespace, Namespace> targets;
+    private final Mode mode;
+
+    /**
+     * @param targets maps a source namespace to its destination namespace, or to {@code null} when the
+     *                namespace is not migrated
+     */
+    ChangeApplier(MongoClient source, MongoClient destination, Function<Namespace, Namespace> targets, Mode mode) {
+        this.source = source;
+        this.destination = destination;
+        this.targets = targets;
+        this.mode = mode;
+    }
+
+    /** Applies a lane's events in order, batching consecutive events of one namespace into one ordered bulk write. */
+    void apply(List<ChangeEvent> events) {
+        int start = 0;
+        while (start < events.size()) {
+            Namespace ns = events.get(start).ns();
+            int end = start;
+            while (end < events.size() && events.get(end).ns().equals(ns)) {
+                end++;
+            }
+            Namespace target = targets.apply(ns);
+            if (target != null) {
+                applyToCollection(destination.getDatabase(target.database())
+                        .getCollection(target.collection(), RawBsonDocument.class), events.subList(start, end));
+            }
+            start = end;
+        }
+    }
+
+    private void applyToCollection(MongoCollection<RawBsonDocument> collection, List<ChangeEvent> events) {
+        List<WriteModel<RawBsonDocument>> models = new ArrayList<>();
+        List<Integer> eventOfModel = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            for (WriteModel<RawBsonDocument> m : writes(events.get(i), false)) {
+                models.add(m);
+                eventOfModel.add(i);
+            }
+        }
+        int from = 0;
+        while (from < models.size()) {
+            try {
+                collection.bulkWrite(models.subList(from, models.size()), ORDERED);
+                return;
+            } catch (MongoBulkWriteException e) {
+                int failedModel = from + e.getWriteErrors().get(0).getIndex();
+                int failedEvent = eventOfModel.get(failedModel);
+                ChangeEvent event = events.get(failedEvent);
+                if (!event.operationType().equals("update") || mode != Mode.DIFF) {
+                    throw new MigrationException(ErrorCode.APPLY_FAILED, "applying the " + event.operationType()
+                            + " of " + event.documentKey().toJson() + " in " + event.ns() + " to " + collection.getNamespace()
+                            + " failed: " + e.getWriteErrors().get(0).getMessage()
+                            + ". Fix the cause and resume the migration with the same id", e);
+                }
+                // the destination holds a state the diff does not fit (a newer one read by the copy): take
+                // the document as the source has it now; later events bring it forward from there
+                LOG.debug("update of {} in {} does not apply ({}); reading the document instead",
+                        event.documentKey().toJson(), event.ns(), e.getWriteErrors().get(0).getMessage());
+                List<WriteModel<RawBsonDocument>> fix = writes(event, true);
+                if (!fix.isEmpty()) {
+                    collection.bulkWrite(fix, ORDERED);
+                }
+                from = failedModel + 1;
+                while (from < models.size() && eventOfModel.get(from) == failedEvent) {
+                    from++;
+                }
+            }
+        }
+    }
+
+    /** The writes that replay one event; {@code lookup} replaces the diff with the source's current document. */
+    List<WriteModel<RawBsonDocument>> writes(ChangeEvent e, boolean lookup) {
+        BsonDocument key = e.documentKey();
+        if (key == null) {
+            return List.of(); // an update whose document is gone at the source: its delete follows
+        }
+        switch (e.operationType()) {
+            case "insert", "replace":
+                return e.fullDocument() == null ? List.of() : List.of(new ReplaceOneModel<>(key, e.fullDocument(), UPSERT));
+            case "delete":
+                return List.of(new DeleteOneModel<>(key));
+            case "update":
+                if (mode == Mode.FULL_DOCUMENT && !lookup) {
+                    return e.fullDocument() == null ? List.of() : List.of(new ReplaceOneModel<>(key, e.fullDocument(), UPSERT));
+                }
+                if (lookup || e.updateDescription() == null || hasAmbiguousPaths(e.updateDescription())) {
+                    RawBsonDocument now = source.getDatabase(e.ns().database()).getCollection(e.ns().collection(), RawBsonDocument.class)
+                            .find(key).first();
+                    return now == null ? List.of(new DeleteOneModel<>(key)) : List.of(new ReplaceOneModel<>(key, now, UPSERT));
+                }
+                return diffWrites(key, e.updateDescription());
+            default:
+                throw new IllegalArgumentException("not a document event: " + e.operationType());
+        }
+    }
+
+    /**
+     * The updates that bring a document to the state an {@code updateDescription} describes: arrays are
+     * truncated first (a separate update, as MongoDB applies it), then updated fields are set and removed
+     * fields unset, all with absolute values.
+     */
+    static List<WriteModel<RawBsonDocument>> diffWrites(BsonDocument key, BsonDocument description) {
+        List<WriteModel<RawBsonDocument>> writes = new ArrayList<>();
+        BsonArray truncated = description.getArray("truncatedArrays", new BsonArray());
+        if (!truncated.isEmpty()) {
+            BsonDocument push = new BsonDocument();
+            for (BsonValue t : truncated) {
+                push.put(t.asDocument().getString("field").getValue(), new BsonDocument("$each", new BsonArray())
+                        .append("$slice", t.asDocument().get("newSize")));
+            }
+            writes.add(new UpdateOneModel<>(key, new BsonDocument("$push", push)));
+        }
+        BsonDocument update = new BsonDocument();
+        BsonDocument updated = description.getDocument("updatedFields", new BsonDocument());
+        if (!updated.isEmpty()) {
+            update.put("$set", updated);
+        }
+        BsonArray removed = description.getArray("removedFields", new BsonArray());
+        if (!removed.isEmpty()) {
+            BsonDocument unset = new BsonDocument();
+            removed.forEach(f -> unset.put(f.asString().getValue(), new BsonInt32(1)));
+            update.put("$unset", unset);
+        }
+        if (!update.isEmpty()) {
+            writes.add(new UpdateOneModel<>(key, update));
+        }
+        return writes;
+    }
+
+    /**
+     * Whether a path of the update cannot be written as a dotted {@code $set} path: MongoDB 6.1+ lists such
+     * paths (a field name with a dot, a numeric field name of a document) in {@code disambiguatedPaths};
+     * a {@code $}-prefixed component is never a valid update path.
+     */
+    static boolean hasAmbiguousPaths(BsonDocument description) {
+        if (description.isDocument("disambiguatedPaths") && !description.getDocument("disambiguatedPaths").isEmpty()) {
+            return true;
+        }
+        for (String path : description.getDocument("updatedFields", new BsonDocument()).keySet()) {
+            if (path.startsWith("$") || path.contains(".$")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Engine internals (change capture and apply). Private API: no compatibility guarantees.
+ */
+package dev.livemigrate.core.sync;
