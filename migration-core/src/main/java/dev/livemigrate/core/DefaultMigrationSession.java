@@ -228,7 +228,9 @@ final class DefaultMigrationSession implements MigrationSession {
     private void syncChanges(BsonTimestamp startAt) throws InterruptedException {
         transition(MigrationState.SYNCING);
         Map<Namespace, Namespace> collections = new LinkedHashMap<>();
-        selected.values().stream().filter(i -> !i.isView()).forEach(i -> collections.put(i.namespace(), mapping.get(i.namespace())));
+        // what this and earlier sessions of the migration followed, including collections gone since
+        metadata.collections(spec.migrationId()).values().stream().filter(r -> !"view".equals(r.type()))
+                .forEach(r -> collections.put(r.source(), r.target()));
         ChangeSync changeSync = new ChangeSync(spec, sourceClient, destinationClient, metadata, mapper, collections, startAt, f -> {
             failure.compareAndSet(null, f);
             stopSignal.countDown();

@@ -45,6 +45,104 @@ class LiveSyncTest {
         }
     }
 
+    @Test
+    void resumesAfterBeingStoppedAtRandomPointsDuringCopyAndApply() throws Exception {
+        SourceWriter writer = new SourceWriter(source.client(), "live", 2, 2500);
+        writer.seed(400);
+        Thread writing = new Thread(writer);
+        writing.start();
+        java.util.Random random = new java.util.Random(3);
+        for (int round = 0; round < 4; round++) {
+            MigrationSession session = Migrations.start(spec("live-2").build());
+            long target = random.nextInt(400);
+            await().atMost(Duration.ofMinutes(1)).until(() -> session.progress().copiedDocuments() + session.progress().eventsApplied() > target
+                    || !writing.isAlive());
+            session.close();
+            assertThat(session.state()).isEqualTo(MigrationState.STOPPED);
+        }
+        writing.join();
+        try (MigrationSession session = Migrations.start(spec("live-2").build())) {
+            awaitConverged(session, "live");
+            assertRestoredIndexesMatch("live-2", "live");
+        }
+    }
+
+    @Test
+    void swappingUniqueValuesNeverFailsTheApplyAndTheRestoredIndexHolds() throws Exception {
+        var users = source.client().getDatabase("swap").getCollection("users");
+        for (int i = 0; i < 20; i++) {
+            users.insertOne(new org.bson.Document("_id", i).append("email", "e" + i));
+        }
+        users.createIndex(com.mongodb.client.model.Indexes.ascending("email"), new com.mongodb.client.model.IndexOptions().unique(true));
+        try (MigrationSession session = Migrations.start(spec("swap").build())) {
+            await().until(() -> session.state() == MigrationState.SYNCING);
+            java.util.Random random = new java.util.Random(4);
+            for (int round = 0; round < 300; round++) {
+                int a = random.nextInt(20);
+                int b = (a + 1 + random.nextInt(19)) % 20;
+                String ea = users.find(new org.bson.Document("_id", a)).first().getString("email");
+                String eb = users.find(new org.bson.Document("_id", b)).first().getString("email");
+                users.updateOne(new org.bson.Document("_id", b), new org.bson.Document("$set", new org.bson.Document("email", "swap-" + round)));
+                users.updateOne(new org.bson.Document("_id", a), new org.bson.Document("$set", new org.bson.Document("email", eb)));
+                users.updateOne(new org.bson.Document("_id", b), new org.bson.Document("$set", new org.bson.Document("email", ea)));
+            }
+            awaitConverged(session, "swap");
+            assertRestoredIndexesMatch("swap", "swap");
+            assertThat(indexes(destination.client(), Namespace.parse("swap.users")).get("email_1").getBoolean("unique").getValue()).isTrue();
+        }
+    }
+
+    @Test
+    void keepsEachDocumentsChangesInOrderAcrossManyLanes() {
+        var counters = source.client().getDatabase("order").getCollection("counters");
+        for (int i = 0; i < 10; i++) {
+            counters.insertOne(new org.bson.Document("_id", i).append("n", 0).append("history", new ArrayList<>()));
+        }
+        try (MigrationSession session = Migrations.start(spec("order").applyLanes(16).build())) {
+            for (int op = 0; op < 3000; op++) {
+                counters.updateOne(new org.bson.Document("_id", op % 10), new org.bson.Document("$inc", new org.bson.Document("n", 1))
+                        .append("$set", new org.bson.Document("last", op)));
+            }
+            awaitConverged(session, "order");
+            for (int i = 0; i < 10; i++) {
+                org.bson.Document d = destination.client().getDatabase("order").getCollection("counters").find(new org.bson.Document("_id", i)).first();
+                assertThat(d.getInteger("n")).isEqualTo(300);
+                assertThat(d.getInteger("last")).isEqualTo(2990 + i);
+            }
+        }
+    }
+
+    @Test
+    void reportsLagAndEventRates() {
+        var c = source.client().getDatabase("lag").getCollection("c");
+        c.insertOne(new org.bson.Document("_id", 0));
+        try (MigrationSession session = Migrations.start(spec("lag").build())) {
+            await().until(() -> session.progress().lag() != null);
+            for (int i = 1; i <= 500; i++) {
+                c.insertOne(new org.bson.Document("_id", i));
+            }
+            awaitConverged(session, "lag");
+            assertThat(session.progress().eventsApplied()).isGreaterThanOrEqualTo(500);
+            assertThat(session.progress().state()).isEqualTo(MigrationState.SYNCING);
+        }
+    }
+
+    @Test
+    void aSourceWithoutChangeHistoryIsRefusedForALiveMigration() {
+        EmbeddedMongo standalone = new EmbeddedMongo(false);
+        standalone.start();
+        try {
+            standalone.client().getDatabase("a").getCollection("b").insertOne(new org.bson.Document("_id", 1));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Migrations.start(specFor(standalone, destination, "standalone").build()))
+                    .isInstanceOfSatisfying(dev.livemigrate.MigrationException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(dev.livemigrate.ErrorCode.SOURCE_HAS_NO_CHANGE_HISTORY))
+                    .hasMessageContaining("continuousSync(false)");
+            assertThat(destination.client().listDatabaseNames().into(new ArrayList<>())).doesNotContain("__livemigrate");
+        } finally {
+            standalone.stop();
+        }
+    }
+
     static MigrationSpec.Builder specFor(EmbeddedMongo source, EmbeddedMongo destination, String id) {
         return MigrationSpec.builder().migrationId(id).source(source.connectionString()).destination(destination.connectionString())
                 .partitionSizeBytes(8 * 1024).batchSizeBytes(16 * 1024).applyLanes(8);

@@ -73,7 +73,8 @@ final class SourceWriter implements Runnable {
                 case 4 -> c.updateOne(byId, new BsonDocument("$push", new BsonDocument("tags", new BsonString("t" + op))));
                 case 5 -> c.updateOne(byId, new BsonDocument("$set", new BsonDocument("arr.0", new BsonInt32(op))));
                 case 6 -> c.deleteOne(byId);
-                case 7 -> c.updateOne(byId, new BsonDocument("$set", new BsonDocument("upserted", new BsonInt32(op))), new UpdateOptions().upsert(true));
+                case 7 -> c.updateOne(byId, new BsonDocument("$set", new BsonDocument("upserted", new BsonInt32(op)))
+                        .append("$setOnInsert", new BsonDocument("email", new BsonString("up" + op + "@x"))), new UpdateOptions().upsert(true));
                 case 8 -> c.updateOne(byId, new BsonDocument("$set", new BsonDocument("email", new BsonString("e" + op + "@x"))));
                 case 9 -> {
                     if (op % 50 == 9) {

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.DeleteOneModel;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOneModel;
@@ -44,16 +45,21 @@ final class ChangeApplier {
     private final MongoClient destination;
     private final Function<Namespace, Namespace> targets;
     private final Mode mode;
+    private final boolean replaceByDeleteAndInsert;
 
     /**
      * @param targets maps a source namespace to its destination namespace, or to {@code null} when the
      *                namespace is not migrated
+     * @param replaceByDeleteAndInsert write a replacement as a delete and an insert, for a destination whose
+     *                replace keeps the old document's field order (MongoDB's does not)
      */
-    ChangeApplier(MongoClient source, MongoClient destination, Function<Namespace, Namespace> targets, Mode mode) {
+    ChangeApplier(MongoClient source, MongoClient destination, Function<Namespace, Namespace> targets, Mode mode,
+                  boolean replaceByDeleteAndInsert) {
         this.source = source;
         this.destination = destination;
         this.targets = targets;
         this.mode = mode;
+        this.replaceByDeleteAndInsert = replaceByDeleteAndInsert;
     }
 
     /** Applies a lane's events in order, batching consecutive events of one namespace into one ordered bulk write. */
@@ -122,22 +128,30 @@ final class ChangeApplier {
         }
         switch (e.operationType()) {
             case "insert", "replace":
-                return e.fullDocument() == null ? List.of() : List.of(new ReplaceOneModel<>(key, e.fullDocument(), UPSERT));
+                return e.fullDocument() == null ? List.of() : replace(key, e.fullDocument());
             case "delete":
                 return List.of(new DeleteOneModel<>(key));
             case "update":
                 if (mode == Mode.FULL_DOCUMENT && !lookup) {
-                    return e.fullDocument() == null ? List.of() : List.of(new ReplaceOneModel<>(key, e.fullDocument(), UPSERT));
+                    return e.fullDocument() == null ? List.of() : replace(key, e.fullDocument());
                 }
                 if (lookup || e.updateDescription() == null || hasAmbiguousPaths(e.updateDescription())) {
                     RawBsonDocument now = source.getDatabase(e.ns().database()).getCollection(e.ns().collection(), RawBsonDocument.class)
                             .find(key).first();
-                    return now == null ? List.of(new DeleteOneModel<>(key)) : List.of(new ReplaceOneModel<>(key, now, UPSERT));
+                    return now == null ? List.of(new DeleteOneModel<>(key)) : replace(key, now);
                 }
                 return diffWrites(key, e.updateDescription());
             default:
                 throw new IllegalArgumentException("not a document event: " + e.operationType());
         }
+    }
+
+    /** An upsert that leaves exactly {@code document} under {@code key}. */
+    private List<WriteModel<RawBsonDocument>> replace(BsonDocument key, RawBsonDocument document) {
+        if (replaceByDeleteAndInsert) {
+            return List.of(new DeleteOneModel<>(key), new InsertOneModel<>(document));
+        }
+        return List.of(new ReplaceOneModel<>(key, document, UPSERT));
     }
 
     /**

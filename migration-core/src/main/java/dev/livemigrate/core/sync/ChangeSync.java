@@ -118,7 +118,7 @@ public final class ChangeSync implements AutoCloseable {
                 mode, spec.applyLanes());
         metadata.checkpoints(spec.migrationId()).forEach((stream, d) -> saved.put(stream,
                 new Checkpointer.Position(d.getDocument("resumeToken"), d.isTimestamp("clusterTime") ? d.getTimestamp("clusterTime") : null)));
-        ChangeApplier applier = new ChangeApplier(source, destination, known::get, mode);
+        ChangeApplier applier = new ChangeApplier(source, destination, known::get, mode, replaceKeepsOldFieldOrder());
         lanes = new ApplyLanes("livemigrate-apply-" + spec.migrationId(), spec.applyLanes(), 1000, batch -> {
             applier.apply(batch);
             applied.addAndGet(batch.size());
@@ -171,6 +171,25 @@ public final class ChangeSync implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the destination's replace keeps the replaced document's field order instead of the
+     * replacement's, found by trying it on a document in the metadata database.
+     */
+    private boolean replaceKeepsOldFieldOrder() {
+        var probe = destination.getDatabase(MetadataStore.DATABASE).getCollection("probe", BsonDocument.class);
+        BsonDocument id = new BsonDocument("_id", new BsonString("replace-order-" + spec.migrationId()));
+        probe.deleteOne(id);
+        probe.insertOne(id.clone().append("a", new BsonInt32(1)).append("b", new BsonInt32(2)));
+        probe.replaceOne(id, id.clone().append("b", new BsonInt32(3)).append("a", new BsonInt32(4)));
+        BsonDocument back = probe.find(id).first();
+        probe.deleteOne(id);
+        boolean keepsOld = back != null && new java.util.ArrayList<>(back.keySet()).indexOf("a") == 1;
+        if (keepsOld) {
+            LOG.info("the destination keeps the old field order on replace; replacing by delete and insert");
+        }
+        return keepsOld;
+    }
+
     private int majorVersion() {
         BsonDocument info = source.getDatabase("admin").runCommand(new BsonDocument("buildInfo", new BsonInt32(1)), BsonDocument.class);
         return info.isArray("versionArray") ? info.getArray("versionArray").get(0).asNumber().intValue() : 0;
@@ -218,6 +237,31 @@ public final class ChangeSync implements AutoCloseable {
         }
 
         private void run() {
+            try {
+                if (namespace != null && vanished(namespace)) {
+                    stopped = true;
+                    return;
+                }
+                read();
+            } catch (InterruptedException | MongoInterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                if (closing) {
+                    return;
+                }
+                try {
+                    if (namespace != null && vanished(namespace)) {
+                        stopped = true; // the reconciler follows the collection again if it comes back
+                        return;
+                    }
+                } catch (Throwable ignored) {
+                    // report the original failure
+                }
+                fail(t);
+            }
+        }
+
+        private void read() throws InterruptedException {
             try (MongoCursor<RawBsonDocument> cursor = open().withDocumentClass(RawBsonDocument.class).cursor()) {
                 while (!closing && !stopped && !failed.get()) {
                     RawBsonDocument raw = cursor.tryNext();
@@ -227,12 +271,6 @@ public final class ChangeSync implements AutoCloseable {
                         continue;
                     }
                     handle(this, ChangeEvent.parse(name, seq++, raw, namespace, !clusterStreams));
-                }
-            } catch (InterruptedException | MongoInterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable t) {
-                if (!closing) {
-                    fail(t);
                 }
             }
         }
@@ -279,6 +317,26 @@ public final class ChangeSync implements AutoCloseable {
         checkpointer.dispatched(e);
         applyDdl(reader, e, target);
         checkpointer.applied(e);
+    }
+
+    /**
+     * For a collection-level stream: whether its collection is gone from the source. If so the
+     * destination's copy is dropped too (after the lanes drain) and the collection, should it come back,
+     * is followed from the time taken before looking, so no change of a new incarnation is missed.
+     */
+    private boolean vanished(Namespace ns) throws InterruptedException {
+        BsonTimestamp before = SourceClock.now(source);
+        if (source.getDatabase(ns.database()).listCollectionNames().into(new java.util.HashSet<>()).contains(ns.collection())) {
+            return false;
+        }
+        Namespace target = known.get(ns);
+        lanes.drain();
+        if (target != null) {
+            LOG.info("{} is gone from the source; dropping {} on the destination", ns, target);
+            destination.getDatabase(target.database()).getCollection(target.collection()).drop();
+        }
+        droppedAt.put(ns, before);
+        return true;
     }
 
     private void skip(ChangeEvent e) {

@@ -32,7 +32,12 @@ public final class DataAssertions {
                 different.add(id);
             }
         });
-        assertThat(different).as("documents of %s whose bytes differ", actual.getNamespace()).isEmpty();
+        assertThat(different).as("documents of %s whose bytes differ, first: %s", actual.getNamespace(),
+                different.isEmpty() ? "" : describe(different.get(0), want, got)).isEmpty();
+    }
+
+    private static String describe(BsonValue id, Map<BsonValue, byte[]> want, Map<BsonValue, byte[]> got) {
+        return "expected " + new RawBsonDocument(want.get(id)).toJson() + " but was " + new RawBsonDocument(got.get(id)).toJson();
     }
 
     /** The same, for a namespace on two clients. */

@@ -23,9 +23,20 @@ import java.net.InetSocketAddress;
  */
 public final class EmbeddedMongo implements BeforeEachCallback, AfterEachCallback {
 
+    private final boolean oplog;
     private MongoServer server;
     private String connectionString;
     private MongoClient client;
+
+    /** A server with its oplog on, so change streams work. */
+    public EmbeddedMongo() {
+        this(true);
+    }
+
+    /** A server with or without an oplog; without, it is a standalone with no change history. */
+    public EmbeddedMongo(boolean oplog) {
+        this.oplog = oplog;
+    }
 
     /** Starts a server outside JUnit (for the demo and benchmarks); stop it with {@link #stop()}. */
     public static EmbeddedMongo started() {
@@ -36,7 +47,9 @@ public final class EmbeddedMongo implements BeforeEachCallback, AfterEachCallbac
 
     public void start() {
         server = new MongoServer(new MemoryBackend());
-        server.enableOplog();
+        if (oplog) {
+            server.enableOplog();
+        }
         server.bind("127.0.0.1", 0);
         InetSocketAddress address = server.getLocalAddress();
         connectionString = "mongodb://127.0.0.1:" + address.getPort();
