@@ -117,12 +117,12 @@ final class DefaultMigrationSession implements MigrationSession {
         this.mapper = mapper;
         this.capturedStartAt = capturedStartAt;
         this.copier = new PartitionCopier(spec.batchSizeBytes());
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "livemigrate-progress-" + spec.migrationId()));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon("livemigrate-progress-" + spec.migrationId(), r));
     }
 
     void begin() {
         startedAt = Instant.now();
-        runner = new Thread(this::run, "livemigrate-" + spec.migrationId());
+        runner = new Thread(this::run, "livemigrate-" + spec.migrationId()); // not a daemon: a running migration keeps the process alive
         runner.start();
         ticker.scheduleAtFixedRate(this::publishProgress, 250, 250, TimeUnit.MILLISECONDS);
     }
@@ -508,12 +508,6 @@ final class DefaultMigrationSession implements MigrationSession {
         return new MigrationException(ErrorCode.INTERNAL, where + " failed unexpectedly: " + t, t);
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
     // ---------------------------------------------------------------- task tracking
 
     private final ThreadLocal<TaskGroup> currentGroup = new ThreadLocal<>();
@@ -577,7 +571,7 @@ final class DefaultMigrationSession implements MigrationSession {
 
         @Override
         public Thread newThread(Runnable r) {
-            return daemon(r, prefix + "-" + n.incrementAndGet());
+            return Threads.daemon(prefix + "-" + n.incrementAndGet(), r);
         }
     }
 }

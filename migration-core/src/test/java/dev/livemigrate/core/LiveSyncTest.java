@@ -33,8 +33,7 @@ class LiveSyncTest {
     void followsWritesMadeBeforeDuringAndAfterTheCopy() throws Exception {
         SourceWriter writer = new SourceWriter(source.client(), "live", 1, 1500);
         writer.seed(400);
-        Thread writing = new Thread(writer);
-        writing.start();
+        Thread writing = writer.startInBackground();
         await().until(() -> writer.done.get() > 100);
 
         try (MigrationSession session = Migrations.start(spec("live-1").build())) {
@@ -49,8 +48,7 @@ class LiveSyncTest {
     void resumesAfterBeingStoppedAtRandomPointsDuringCopyAndApply() throws Exception {
         SourceWriter writer = new SourceWriter(source.client(), "live", 2, 2500);
         writer.seed(400);
-        Thread writing = new Thread(writer);
-        writing.start();
+        Thread writing = writer.startInBackground();
         java.util.Random random = new java.util.Random(3);
         for (int round = 0; round < 4; round++) {
             MigrationSession session = Migrations.start(spec("live-2").build());

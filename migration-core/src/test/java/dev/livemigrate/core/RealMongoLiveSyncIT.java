@@ -26,8 +26,7 @@ class RealMongoLiveSyncIT {
     void followsAConcurrentWriterAndConverges() throws Exception {
         SourceWriter writer = new SourceWriter(clusters.sourceClient(), "it_live", 7, 5000);
         writer.seed(400);
-        Thread writing = new Thread(writer);
-        writing.start();
+        Thread writing = writer.startInBackground();
         try (MigrationSession session = Migrations.start(MigrationSpec.builder().migrationId("it-live")
                 .source(clusters.source()).destination(clusters.destination()).include("it_live.*")
                 .partitionSizeBytes(16 * 1024).build())) {

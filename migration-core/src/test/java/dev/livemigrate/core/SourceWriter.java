@@ -41,6 +41,13 @@ final class SourceWriter implements Runnable {
         stop.set(true);
     }
 
+    /** Runs the writer on a thread of its own, started. */
+    Thread startInBackground() {
+        Thread t = new Thread(this, "source-writer");
+        t.start();
+        return t;
+    }
+
     /** Seeds the collections the writer works on. */
     void seed(int documents) {
         MongoCollection<BsonDocument> users = db.getCollection("users", BsonDocument.class);

@@ -1,7 +1,7 @@
 package dev.livemigrate.core.sync;
 
+import dev.livemigrate.core.Threads;
 import org.bson.BsonDocument;
-import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.BsonDocumentCodec;
 import org.bson.codecs.EncoderContext;
@@ -53,8 +53,7 @@ final class ApplyLanes implements AutoCloseable {
         for (int i = 0; i < lanes; i++) {
             BlockingQueue<Object> queue = new ArrayBlockingQueue<>(queueCapacity);
             queues.add(queue);
-            Thread t = new Thread(() -> run(queue), name + "-lane-" + i);
-            t.setDaemon(true);
+            Thread t = Threads.daemon(name + "-lane-" + i, () -> run(queue));
             threads.add(t);
             t.start();
         }
@@ -167,10 +166,5 @@ final class ApplyLanes implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** For {@code BsonValue} keys built by hand in tests. */
-    static BsonDocument key(BsonValue id) {
-        return new BsonDocument("_id", id);
     }
 }

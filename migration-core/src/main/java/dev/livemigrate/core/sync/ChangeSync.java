@@ -11,6 +11,7 @@ import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.core.Threads;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.IndexSpecs;
 import dev.livemigrate.core.catalog.NamespaceMapper;
@@ -98,11 +99,7 @@ public final class ChangeSync implements AutoCloseable {
         this.startAt = startAt;
         this.onFailure = onFailure;
         this.known.putAll(collections);
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "livemigrate-sync-" + spec.migrationId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon("livemigrate-sync-" + spec.migrationId(), r));
     }
 
     public void start() {
@@ -211,8 +208,7 @@ public final class ChangeSync implements AutoCloseable {
             this.name = name;
             this.namespace = namespace;
             this.from = from;
-            this.thread = new Thread(this::run, "livemigrate-stream-" + name);
-            this.thread.setDaemon(true);
+            this.thread = Threads.daemon("livemigrate-stream-" + name, this::run);
         }
 
         private ChangeStreamIterable<BsonDocument> open() {
