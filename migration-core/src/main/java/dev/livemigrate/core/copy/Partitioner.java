@@ -79,7 +79,35 @@ public final class Partitioner {
         } catch (MongoCommandException e) {
             LOG.info("{}: the server could not sort sampled ids ({}); sorting them here", collection.getNamespace(), e.getErrorMessage());
         }
-        collection.aggregate(stages).forEach(d -> sample.add(d.get("_id")));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                sample.clear();
+                collection.aggregate(stages).forEach(d -> sample.add(d.get("_id")));
+                sample.sort(BsonOrder.INSTANCE);
+                return sample;
+            } catch (MongoCommandException e) {
+                LOG.info("{}: the server could not sample ids ({})", collection.getNamespace(), e.getErrorMessage());
+            }
+        }
+        return reservoirSample(collection, size);
+    }
+
+    /** A uniform sample of ids read from a scan of the whole collection: for servers whose $sample fails. */
+    private static List<BsonValue> reservoirSample(MongoCollection<BsonDocument> collection, int size) {
+        java.util.Random random = new java.util.Random();
+        List<BsonValue> sample = new ArrayList<>(size);
+        long seen = 0;
+        for (BsonDocument d : collection.find().projection(Projections.include("_id"))) {
+            seen++;
+            if (sample.size() < size) {
+                sample.add(d.get("_id"));
+            } else {
+                long slot = (long) (random.nextDouble() * seen);
+                if (slot < size) {
+                    sample.set((int) slot, d.get("_id"));
+                }
+            }
+        }
         sample.sort(BsonOrder.INSTANCE);
         return sample;
     }
