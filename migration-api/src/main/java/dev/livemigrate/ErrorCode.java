@@ -40,6 +40,16 @@ public enum ErrorCode {
     CHANGE_HISTORY_LOST(1),
     /** Applying a change event to the destination failed. */
     APPLY_FAILED(1),
+    /** The operation is not allowed in the session's current state (for example cutover before READY_TO_CUTOVER). */
+    INVALID_STATE(1),
+    /** The source cannot block user writes ({@code setUserWriteBlockMode} needs MongoDB 6.0). */
+    WRITE_BLOCKING_UNSUPPORTED(1),
+    /** Cutover did not finish; the migration stays in sync and cutover can be tried again. */
+    CUTOVER_FAILED(1),
+    /** The operator cancelled the migration. */
+    CANCELLED(4),
+    /** Verification found the destination different from the source. */
+    VERIFICATION_FAILED(3),
     /** Copying a collection failed. */
     COPY_FAILED(1),
     /** Creating a collection, view or index on the destination failed. */

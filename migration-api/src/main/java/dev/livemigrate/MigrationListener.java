@@ -15,4 +15,15 @@ public interface MigrationListener {
     /** Progress was made; called at most a few times a second. */
     default void progress(MigrationProgress progress) {
     }
+
+    /** The cutover window opened or was extended; it closes at {@code expiresAt}. */
+    default void cutoverWindowChanged(java.time.Instant expiresAt) {
+    }
+
+    /**
+     * The cutover window closes soon (at {@code expiresAt}, {@link MigrationSpec#expiryWarning()} ahead):
+     * cut over or extend it, or syncing stops. Sent once per window.
+     */
+    default void cutoverWindowExpiring(java.time.Instant expiresAt) {
+    }
 }

@@ -1,20 +1,43 @@
 package dev.livemigrate;
 
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
+
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
- * What a migration session did, available once it ends.
+ * What a migration did, available once its session ends.
  *
  * @param migrationId         the migration's id
  * @param state               the terminal state
- * @param startedAt           when this session started
- * @param duration            how long this session ran
- * @param copiedBytes         bytes copied in the initial copy (by this and earlier sessions of the id)
+ * @param startedAt           when the migration started (its first session)
+ * @param duration            from the start to the end of this session
+ * @param copiedBytes         bytes copied in the initial copy (by all sessions of the id)
  * @param copiedDocuments     documents copied in the initial copy
  * @param collectionsCopied   collections whose copy finished
- * @param indexesCreated      secondary indexes built on the destination
+ * @param indexesCreated      secondary indexes built on the destination by the copy
  * @param viewsCreated        views created on the destination
+ * @param changesApplied      change events applied by this session
+ * @param syncedThrough       the source operation time every change up to which is applied; {@code null}
+ *                            when no change was followed
+ * @param downtime            from writes stopped (cutover) to the destination ready; {@code null} without cutover
+ * @param sourceWritesBlocked whether the engine blocked user writes on the source (they stay blocked)
+ * @param indexConflicts      unique indexes that could not be restored, by destination namespace and index
+ *                            name, with the offending keys; such indexes stay non-unique
+ * @param verification        {@link Verification#NOT_REQUESTED}, {@link Verification#NOT_VERIFIED} (no
+ *                            verifier on the class path), {@link Verification#EQUAL} or {@link Verification#DIFFERENT}
+ * @param verificationResults what each verifier found
  * @since 0.1
  */
 public record MigrationReport(
@@ -26,5 +49,59 @@ public record MigrationReport(
         long copiedDocuments,
         int collectionsCopied,
         int indexesCreated,
-        int viewsCreated) {
+        int viewsCreated,
+        long changesApplied,
+        Instant syncedThrough,
+        Duration downtime,
+        boolean sourceWritesBlocked,
+        Map<String, List<String>> indexConflicts,
+        Verification verification,
+        List<VerificationResult> verificationResults) {
+
+    /** The verification outcome. */
+    public enum Verification { NOT_REQUESTED, NOT_VERIFIED, EQUAL, DIFFERENT }
+
+    public MigrationReport {
+        indexConflicts = Map.copyOf(indexConflicts);
+        verificationResults = List.copyOf(verificationResults);
+    }
+
+    /** The report as one line of JSON (durations in milliseconds, times in ISO-8601). */
+    public String toJson() {
+        BsonDocument conflicts = new BsonDocument();
+        indexConflicts.forEach((index, keys) -> {
+            BsonArray array = new BsonArray();
+            keys.forEach(k -> array.add(new BsonString(k)));
+            conflicts.put(index, array);
+        });
+        BsonArray results = new BsonArray();
+        verificationResults.forEach(r -> results.add(new BsonDocument("verifier", new BsonString(r.verifier()))
+                .append("equal", BsonBoolean.valueOf(r.equal())).append("summary", new BsonString(r.summary()))));
+        BsonDocument d = new BsonDocument("type", new BsonString("report"))
+                .append("migrationId", new BsonString(migrationId))
+                .append("state", new BsonString(state.name()))
+                .append("startedAt", time(startedAt))
+                .append("durationMillis", millis(duration))
+                .append("copiedBytes", new BsonInt64(copiedBytes))
+                .append("copiedDocuments", new BsonInt64(copiedDocuments))
+                .append("collectionsCopied", new BsonInt32(collectionsCopied))
+                .append("indexesCreated", new BsonInt32(indexesCreated))
+                .append("viewsCreated", new BsonInt32(viewsCreated))
+                .append("changesApplied", new BsonInt64(changesApplied))
+                .append("syncedThrough", time(syncedThrough))
+                .append("downtimeMillis", millis(downtime))
+                .append("sourceWritesBlocked", BsonBoolean.valueOf(sourceWritesBlocked))
+                .append("indexConflicts", conflicts)
+                .append("verification", new BsonString(verification.name()))
+                .append("verificationResults", results);
+        return d.toJson(JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build());
+    }
+
+    private static BsonValue time(Instant t) {
+        return t == null ? BsonNull.VALUE : new BsonString(t.toString());
+    }
+
+    private static BsonValue millis(Duration d) {
+        return d == null ? BsonNull.VALUE : new BsonInt64(d.toMillis());
+    }
 }

@@ -35,6 +35,37 @@ public interface MigrationSession extends AutoCloseable {
     /** The failure that ended the session, once it is {@link MigrationState#FAILED}. */
     Optional<MigrationException> failure();
 
+    /** When the cutover window closes, once it is open. */
+    Optional<java.time.Instant> cutoverWindowExpiresAt();
+
+    /**
+     * Extends the open cutover window by {@link MigrationSpec#cutoverWindowExtension()}.
+     *
+     * @return the new closing time
+     * @throws MigrationException {@link ErrorCode#INVALID_STATE} unless the session is READY_TO_CUTOVER
+     */
+    java.time.Instant extendCutoverWindow();
+
+    /**
+     * Cuts over: allowed in READY_TO_CUTOVER, once writes to the source have stopped (the caller confirms
+     * it), or with {@code blockSourceWrites} the engine blocks user writes on the source itself (MongoDB
+     * 6.0+; they stay blocked afterwards). Drains every change up to the source's newest operation,
+     * restores the index definitions relaxed for syncing, verifies when the spec asks, and completes.
+     * Blocks until then and returns the final report.
+     *
+     * @throws MigrationException {@link ErrorCode#INVALID_STATE} outside READY_TO_CUTOVER;
+     *                            {@link ErrorCode#WRITE_BLOCKING_UNSUPPORTED} or {@link ErrorCode#CUTOVER_FAILED}
+     *                            with the session back in READY_TO_CUTOVER and still in sync, so cutover can be
+     *                            tried again; {@link ErrorCode#CANCELLED} when cancelled meanwhile
+     */
+    MigrationReport cutover(boolean blockSourceWrites);
+
+    /**
+     * Cancels the migration in any state before COMPLETED: syncing stops, migrated data stays on the
+     * destination, the session ends CANCELLED. Returns at once; {@link #awaitCompletion} waits for the end.
+     */
+    void cancel();
+
     /** Stops the session's work and waits for its threads; the migration can be resumed by id. */
     @Override
     void close();

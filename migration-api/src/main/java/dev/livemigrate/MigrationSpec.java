@@ -34,6 +34,16 @@ public final class MigrationSpec {
     public static final int DEFAULT_COPY_PARALLELISM = 4;
     /** Default number of lanes that apply change events in parallel. */
     public static final int DEFAULT_APPLY_LANES = 8;
+    /** Default lag under which the session turns READY_TO_CUTOVER. */
+    public static final Duration DEFAULT_LAG_THRESHOLD = Duration.ofSeconds(10);
+    /** Default length of the cutover window. */
+    public static final Duration DEFAULT_CUTOVER_WINDOW = Duration.ofHours(120);
+    /** Default extension of the cutover window. */
+    public static final Duration DEFAULT_CUTOVER_WINDOW_EXTENSION = Duration.ofHours(24);
+    /** Default warning ahead of the window's end. */
+    public static final Duration DEFAULT_EXPIRY_WARNING = Duration.ofHours(24);
+    /** Default time cutover may take to drain the last changes. */
+    public static final Duration DEFAULT_CUTOVER_DRAIN_TIMEOUT = Duration.ofMinutes(10);
     /** Default time to find a reachable server on either side. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
@@ -52,6 +62,12 @@ public final class MigrationSpec {
     private final boolean continuousSync;
     private final UpdateMode updateMode;
     private final int applyLanes;
+    private final Duration lagThreshold;
+    private final Duration cutoverWindow;
+    private final Duration cutoverWindowExtension;
+    private final Duration expiryWarning;
+    private final Duration cutoverDrainTimeout;
+    private final java.time.Clock clock;
     private final List<MigrationListener> listeners;
 
     private MigrationSpec(Builder b) {
@@ -70,6 +86,12 @@ public final class MigrationSpec {
         this.continuousSync = b.continuousSync;
         this.updateMode = b.updateMode;
         this.applyLanes = b.applyLanes;
+        this.lagThreshold = b.lagThreshold;
+        this.cutoverWindow = b.cutoverWindow;
+        this.cutoverWindowExtension = b.cutoverWindowExtension;
+        this.expiryWarning = b.expiryWarning;
+        this.cutoverDrainTimeout = b.cutoverDrainTimeout;
+        this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
     }
 
@@ -91,7 +113,13 @@ public final class MigrationSpec {
                 .connectTimeout(existing.connectTimeout)
                 .continuousSync(existing.continuousSync)
                 .updateMode(existing.updateMode)
-                .applyLanes(existing.applyLanes);
+                .applyLanes(existing.applyLanes)
+                .lagThreshold(existing.lagThreshold)
+                .cutoverWindow(existing.cutoverWindow)
+                .cutoverWindowExtension(existing.cutoverWindowExtension)
+                .expiryWarning(existing.expiryWarning)
+                .cutoverDrainTimeout(existing.cutoverDrainTimeout)
+                .clock(existing.clock);
         b.includes.addAll(existing.includes);
         b.excludes.addAll(existing.excludes);
         b.renames.putAll(existing.renames);
@@ -173,6 +201,36 @@ public final class MigrationSpec {
         return applyLanes;
     }
 
+    /** Lag at or under which the session turns READY_TO_CUTOVER. */
+    public Duration lagThreshold() {
+        return lagThreshold;
+    }
+
+    /** How long the cutover window stays open. */
+    public Duration cutoverWindow() {
+        return cutoverWindow;
+    }
+
+    /** How much {@link MigrationSession#extendCutoverWindow()} adds. */
+    public Duration cutoverWindowExtension() {
+        return cutoverWindowExtension;
+    }
+
+    /** How long before the window closes listeners are warned. */
+    public Duration expiryWarning() {
+        return expiryWarning;
+    }
+
+    /** How long cutover may take to apply the last changes before it gives up (and can be retried). */
+    public Duration cutoverDrainTimeout() {
+        return cutoverDrainTimeout;
+    }
+
+    /** The clock of the cutover window and the report; tests inject their own. */
+    public java.time.Clock clock() {
+        return clock;
+    }
+
     public List<MigrationListener> listeners() {
         return listeners;
     }
@@ -193,7 +251,12 @@ public final class MigrationSpec {
                 + ", connectTimeout=" + connectTimeout
                 + ", continuousSync=" + continuousSync
                 + ", updateMode=" + updateMode
-                + ", applyLanes=" + applyLanes + "}";
+                + ", applyLanes=" + applyLanes
+                + ", lagThreshold=" + lagThreshold
+                + ", cutoverWindow=" + cutoverWindow
+                + ", cutoverWindowExtension=" + cutoverWindowExtension
+                + ", expiryWarning=" + expiryWarning
+                + ", cutoverDrainTimeout=" + cutoverDrainTimeout + "}";
     }
 
     /** Builds a {@link MigrationSpec}; {@link #build()} checks every setting. */
@@ -213,6 +276,12 @@ public final class MigrationSpec {
         private boolean continuousSync = true;
         private UpdateMode updateMode = UpdateMode.AUTO;
         private int applyLanes = DEFAULT_APPLY_LANES;
+        private Duration lagThreshold = DEFAULT_LAG_THRESHOLD;
+        private Duration cutoverWindow = DEFAULT_CUTOVER_WINDOW;
+        private Duration cutoverWindowExtension = DEFAULT_CUTOVER_WINDOW_EXTENSION;
+        private Duration expiryWarning = DEFAULT_EXPIRY_WARNING;
+        private Duration cutoverDrainTimeout = DEFAULT_CUTOVER_DRAIN_TIMEOUT;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
         private final List<MigrationListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -299,6 +368,36 @@ public final class MigrationSpec {
             return this;
         }
 
+        public Builder lagThreshold(Duration lagThreshold) {
+            this.lagThreshold = lagThreshold;
+            return this;
+        }
+
+        public Builder cutoverWindow(Duration cutoverWindow) {
+            this.cutoverWindow = cutoverWindow;
+            return this;
+        }
+
+        public Builder cutoverWindowExtension(Duration cutoverWindowExtension) {
+            this.cutoverWindowExtension = cutoverWindowExtension;
+            return this;
+        }
+
+        public Builder expiryWarning(Duration expiryWarning) {
+            this.expiryWarning = expiryWarning;
+            return this;
+        }
+
+        public Builder cutoverDrainTimeout(Duration cutoverDrainTimeout) {
+            this.cutoverDrainTimeout = cutoverDrainTimeout;
+            return this;
+        }
+
+        public Builder clock(java.time.Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
         public Builder listener(MigrationListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -337,10 +436,23 @@ public final class MigrationSpec {
             if (partitionSizeBytes < 1) {
                 throw invalid("partitionSizeBytes " + partitionSizeBytes + " is out of range", "use a positive size");
             }
-            if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
-                throw invalid("connectTimeout " + connectTimeout + " is not positive", "use a positive duration");
+            positive("connectTimeout", connectTimeout);
+            positive("cutoverWindow", cutoverWindow);
+            positive("cutoverWindowExtension", cutoverWindowExtension);
+            positive("cutoverDrainTimeout", cutoverDrainTimeout);
+            if (lagThreshold == null || lagThreshold.isNegative()) {
+                throw invalid("lagThreshold " + lagThreshold + " is negative", "use zero or a positive duration");
+            }
+            if (expiryWarning == null || expiryWarning.isNegative()) {
+                throw invalid("expiryWarning " + expiryWarning + " is negative", "use zero or a positive duration");
             }
             return new MigrationSpec(this);
+        }
+
+        private static void positive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw invalid(name + " " + value + " is not positive", "use a positive duration");
+            }
         }
 
         private static ConfigurationException invalid(String what, String remedy) {

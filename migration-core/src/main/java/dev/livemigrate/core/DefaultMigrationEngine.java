@@ -89,7 +89,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
             mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
             DefaultMigrationSession session = new DefaultMigrationSession(spec, source, sourceClient, destinationClient,
-                    metadata, selected, mapping, conflicts, fingerprint, mapper, startAt);
+                    metadata, selected, mapping, conflicts, fingerprint, mapper, startAt, sourceSettings, destinationSettings);
             session.begin();
             return session;
         } catch (RuntimeException e) {

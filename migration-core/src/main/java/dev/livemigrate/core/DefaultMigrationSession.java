@@ -25,6 +25,14 @@ import dev.livemigrate.core.state.MetadataStore.CollectionRecord;
 import dev.livemigrate.core.state.MetadataStore.CollectionStatus;
 import dev.livemigrate.core.sync.ChangeSync;
 import dev.livemigrate.core.sync.IndexRelaxation;
+import dev.livemigrate.core.sync.SourceClock;
+import dev.livemigrate.spi.Verifier;
+import dev.livemigrate.VerificationResult;
+import com.mongodb.MongoClientSettings;
+import org.bson.BsonBoolean;
+import org.bson.BsonInt32;
+import java.time.Clock;
+import java.util.ServiceLoader;
 import dev.livemigrate.spi.Source;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -79,6 +87,22 @@ final class DefaultMigrationSession implements MigrationSession {
     private final PartitionCopier copier;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile ChangeSync sync;
+    private final MongoClientSettings sourceSettings;
+    private final MongoClientSettings destinationSettings;
+    private final Clock clock;
+    private final Object lifecycle = new Object();
+    /** Held by a cutover from its start to its end, so the session does not end under it. */
+    private final java.util.concurrent.locks.ReentrantLock cutoverLock = new java.util.concurrent.locks.ReentrantLock();
+    /** The terminal state asked for (cancel, expiry, cutover); {@code null} while none is. */
+    private volatile MigrationState endState;
+    private volatile Instant windowExpiresAt;
+    private volatile boolean expiryWarned;
+    private volatile Instant migrationStartedAt;
+    private volatile Duration downtime;
+    private volatile boolean writesBlocked;
+    private final Map<String, List<String>> indexConflicts = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile MigrationReport.Verification verification = MigrationReport.Verification.NOT_REQUESTED;
+    private volatile List<VerificationResult> verificationResults = List.of();
 
     private final AtomicReference<MigrationState> state = new AtomicReference<>(MigrationState.CREATED);
     private final AtomicLong copiedBytes = new AtomicLong();
@@ -104,7 +128,8 @@ final class DefaultMigrationSession implements MigrationSession {
     DefaultMigrationSession(MigrationSpec spec, Source source, MongoClient sourceClient, MongoClient destinationClient,
                             MetadataStore metadata, Map<Namespace, CollectionInfo> selected,
                             Map<Namespace, Namespace> mapping, List<Namespace> conflictsToDrop, BsonDocument fingerprint,
-                            NamespaceMapper mapper, BsonTimestamp capturedStartAt) {
+                            NamespaceMapper mapper, BsonTimestamp capturedStartAt,
+                            MongoClientSettings sourceSettings, MongoClientSettings destinationSettings) {
         this.spec = spec;
         this.source = source;
         this.sourceClient = sourceClient;
@@ -116,15 +141,19 @@ final class DefaultMigrationSession implements MigrationSession {
         this.fingerprint = fingerprint;
         this.mapper = mapper;
         this.capturedStartAt = capturedStartAt;
+        this.sourceSettings = sourceSettings;
+        this.destinationSettings = destinationSettings;
+        this.clock = spec.clock();
         this.copier = new PartitionCopier(spec.batchSizeBytes());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon("livemigrate-progress-" + spec.migrationId(), r));
     }
 
     void begin() {
-        startedAt = Instant.now();
+        startedAt = clock.instant();
+        migrationStartedAt = startedAt;
         runner = new Thread(this::run, "livemigrate-" + spec.migrationId()); // not a daemon: a running migration keeps the process alive
         runner.start();
-        ticker.scheduleAtFixedRate(this::publishProgress, 250, 250, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(this::tick, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -172,6 +201,229 @@ final class DefaultMigrationSession implements MigrationSession {
     }
 
     @Override
+    public Optional<Instant> cutoverWindowExpiresAt() {
+        return Optional.ofNullable(windowExpiresAt);
+    }
+
+    @Override
+    public Instant extendCutoverWindow() {
+        synchronized (lifecycle) {
+            requireState(MigrationState.READY_TO_CUTOVER, "extend the cutover window");
+            windowExpiresAt = windowExpiresAt.plus(spec.cutoverWindowExtension());
+            expiryWarned = false;
+            metadata.saveCutoverWindow(spec.migrationId(), windowExpiresAt);
+            LOG.info("migration {}: cutover window extended to {}", spec.migrationId(), windowExpiresAt);
+            notifyListeners(l -> l.cutoverWindowChanged(windowExpiresAt));
+            return windowExpiresAt;
+        }
+    }
+
+    @Override
+    public void cancel() {
+        synchronized (lifecycle) {
+            if (state.get().isTerminal() || endState != null) {
+                return;
+            }
+            LOG.info("migration {}: cancelled in {}", spec.migrationId(), state.get());
+            endState = MigrationState.CANCELLED;
+            stopRequested = true;
+            stopSignal.countDown();
+        }
+        ExecutorService pool = copyPool;
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+
+    @Override
+    public MigrationReport cutover(boolean blockSourceWrites) {
+        cutoverLock.lock();
+        try {
+            synchronized (lifecycle) {
+                requireState(MigrationState.READY_TO_CUTOVER, "cut over");
+                transition(MigrationState.CUTTING_OVER);
+            }
+            cutOver(blockSourceWrites);
+        } finally {
+            cutoverLock.unlock();
+        }
+        return awaitCompletion(Duration.ofMinutes(10));
+    }
+
+    private void cutOver(boolean blockSourceWrites) {
+        Instant writesStopped = clock.instant();
+        try {
+            if (blockSourceWrites) {
+                setUserWriteBlockMode(true);
+                writesBlocked = true;
+            }
+            SourceClock.now(sourceClient); // the newest operation: everything before it must be applied
+            if (!sync.awaitCaughtUp(spec.cutoverDrainTimeout())) {
+                checkNotCancelled();
+                throw failure.get() != null ? failure.get() : new MigrationException(ErrorCode.CUTOVER_FAILED,
+                        "the destination did not catch up with the source within " + spec.cutoverDrainTimeout()
+                                + ": make sure writes to the source have stopped, then cut over again");
+            }
+            checkNotCancelled();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw backToReady(new MigrationException(ErrorCode.INTERRUPTED, "cutover was interrupted; cut over again", e));
+        } catch (MigrationException e) {
+            throw backToReady(e);
+        }
+        try {
+            finalizeCutover(writesStopped);
+        } catch (RuntimeException e) {
+            MigrationException f = e instanceof MigrationException m && m.errorCode() == ErrorCode.CANCELLED ? m : wrap(e, null);
+            if (f.errorCode() != ErrorCode.CANCELLED) {
+                failure.compareAndSet(null, f);
+                stopSignal.countDown();
+            }
+            throw f;
+        }
+    }
+
+    private void finalizeCutover(Instant writesStopped) {
+        sync.close(); // capture stops: every change up to the cutover point is applied
+        transition(MigrationState.FINALIZING);
+        restoreRelaxedIndexes();
+        downtime = Duration.between(writesStopped, clock.instant());
+        checkNotCancelled();
+        if (spec.verify()) {
+            transition(MigrationState.VERIFYING);
+            verify();
+            checkNotCancelled();
+        }
+        metadata.setMigrationState(spec.migrationId(), "COMPLETED");
+        synchronized (lifecycle) {
+            endState = MigrationState.COMPLETED;
+            stopSignal.countDown();
+        }
+    }
+
+    /** After a cutover that did not go through: unblock the source and be ready again, still in sync. */
+    private MigrationException backToReady(MigrationException e) {
+        if (writesBlocked) {
+            try {
+                setUserWriteBlockMode(false);
+                writesBlocked = false;
+            } catch (MigrationException unblock) {
+                e.addSuppressed(unblock);
+            }
+        }
+        synchronized (lifecycle) {
+            if (endState == null && failure.get() == null) {
+                transition(MigrationState.READY_TO_CUTOVER);
+            }
+        }
+        LOG.warn("migration {}: cutover did not complete: {}", spec.migrationId(), e.getMessage());
+        return e;
+    }
+
+    private void setUserWriteBlockMode(boolean block) {
+        try {
+            sourceClient.getDatabase("admin").runCommand(new BsonDocument("setUserWriteBlockMode", new BsonInt32(1))
+                    .append("global", BsonBoolean.valueOf(block)));
+            LOG.info("migration {}: user writes on the source {}", spec.migrationId(), block ? "blocked" : "unblocked");
+        } catch (MongoCommandException e) {
+            throw new MigrationException(ErrorCode.WRITE_BLOCKING_UNSUPPORTED, "the source refused setUserWriteBlockMode ("
+                    + e.getErrorCodeName() + ": " + e.getErrorMessage() + "): blocking writes needs MongoDB 6.0 or newer and"
+                    + " the setUserWriteBlockMode privilege. Stop the application's writes yourself and cut over without"
+                    + " blocking writes", e);
+        }
+    }
+
+    private void checkNotCancelled() {
+        if (endState == MigrationState.CANCELLED) {
+            throw new MigrationException(ErrorCode.CANCELLED, "migration '" + spec.migrationId() + "' was cancelled during cutover;"
+                    + " migrated data stays on the destination");
+        }
+    }
+
+    private void requireState(MigrationState wanted, String action) {
+        MigrationState now = state.get();
+        if (now != wanted || endState != null) {
+            throw new MigrationException(ErrorCode.INVALID_STATE, "cannot " + action + " while migration '" + spec.migrationId()
+                    + "' is " + now + ": that needs " + wanted);
+        }
+    }
+
+    /** Restores the unique and TTL definitions relaxed for syncing; records what could not be restored. */
+    private void restoreRelaxedIndexes() {
+        metadata.relaxedIndexes(spec.migrationId()).forEach((target, originals) -> {
+            IndexRelaxation.RestoreReport r = IndexRelaxation.restore(destinationClient, target, originals);
+            r.conflicts().forEach((index, keys) -> {
+                indexConflicts.put(target + "." + index, keys.stream().map(BsonDocument::toJson).toList());
+                LOG.warn("unique index {} on {} not restored: {} key(s) are held by several documents, for example {}",
+                        index, target, keys.size(), keys.get(0).toJson());
+            });
+        });
+    }
+
+    private void verify() {
+        List<Verifier> verifiers = ServiceLoader.load(Verifier.class).stream().map(ServiceLoader.Provider::get).toList();
+        if (verifiers.isEmpty()) {
+            verification = MigrationReport.Verification.NOT_VERIFIED;
+            LOG.warn("migration {}: verification asked for, but no verifier is on the class path: not verified", spec.migrationId());
+            return;
+        }
+        Map<Namespace, Namespace> namespaces = new LinkedHashMap<>();
+        metadata.collections(spec.migrationId()).values().forEach(r -> namespaces.put(r.source(), r.target()));
+        List<VerificationResult> results = new ArrayList<>();
+        for (Verifier v : verifiers) {
+            results.add(v.verify(sourceSettings, destinationSettings, namespaces));
+        }
+        verificationResults = results;
+        verification = results.stream().allMatch(VerificationResult::equal)
+                ? MigrationReport.Verification.EQUAL : MigrationReport.Verification.DIFFERENT;
+    }
+
+    /** The ticker: progress for listeners, readiness, and the cutover window's warning and expiry. */
+    private void tick() {
+        publishProgress();
+        synchronized (lifecycle) {
+            if (endState != null) {
+                return;
+            }
+            ChangeSync s = sync;
+            if (state.get() == MigrationState.SYNCING && s != null && s.lag() != null
+                    && s.lag().compareTo(spec.lagThreshold()) <= 0) {
+                openCutoverWindow();
+            } else if (state.get() == MigrationState.READY_TO_CUTOVER) {
+                Instant now = clock.instant();
+                if (!expiryWarned && !now.isBefore(windowExpiresAt.minus(spec.expiryWarning()))) {
+                    expiryWarned = true;
+                    LOG.warn("migration {}: the cutover window closes at {}", spec.migrationId(), windowExpiresAt);
+                    notifyListeners(l -> l.cutoverWindowExpiring(windowExpiresAt));
+                }
+                if (!now.isBefore(windowExpiresAt)) {
+                    LOG.warn("migration {}: the cutover window closed at {}; syncing stops", spec.migrationId(), windowExpiresAt);
+                    endState = MigrationState.EXPIRED;
+                    stopSignal.countDown();
+                }
+            }
+        }
+    }
+
+    private void openCutoverWindow() {
+        windowExpiresAt = metadata.cutoverWindow(spec.migrationId()).orElse(clock.instant().plus(spec.cutoverWindow()));
+        metadata.saveCutoverWindow(spec.migrationId(), windowExpiresAt);
+        transition(MigrationState.READY_TO_CUTOVER);
+        LOG.info("migration {}: ready to cut over until {}", spec.migrationId(), windowExpiresAt);
+        notifyListeners(l -> l.cutoverWindowChanged(windowExpiresAt));
+    }
+
+    private void notifyListeners(java.util.function.Consumer<MigrationListener> call) {
+        for (MigrationListener l : spec.listeners()) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                LOG.warn("listener {} failed", l, e);
+            }
+        }
+    }
+
+    @Override
     public void close() {
         stopRequested = true;
         stopSignal.countDown();
@@ -201,7 +453,7 @@ final class DefaultMigrationSession implements MigrationSession {
             copyCollections();
             createViews();
             if (stopRequested) {
-                finish(MigrationState.STOPPED);
+                finish(requestedEnd());
                 return;
             }
             if (!spec.continuousSync()) {
@@ -213,7 +465,7 @@ final class DefaultMigrationSession implements MigrationSession {
         } catch (Throwable t) {
             if (stopRequested && failure.get() == null) {
                 LOG.info("migration {} stopped: {}", spec.migrationId(), t.toString());
-                finish(MigrationState.STOPPED);
+                finish(requestedEnd());
             } else {
                 failure.compareAndSet(null, wrap(t, null));
                 finish(MigrationState.FAILED);
@@ -240,9 +492,22 @@ final class DefaultMigrationSession implements MigrationSession {
             changeSync.start();
             stopSignal.await();
         } finally {
-            changeSync.close();
+            cutoverLock.lock(); // a cutover under way finishes (or gives up) first
+            try {
+                changeSync.close();
+            } finally {
+                cutoverLock.unlock();
+            }
         }
-        finish(failure.get() != null ? MigrationState.FAILED : MigrationState.STOPPED);
+        MigrationState end = failure.get() != null ? MigrationState.FAILED : requestedEnd();
+        if (end == MigrationState.CANCELLED || end == MigrationState.EXPIRED) {
+            metadata.setMigrationState(spec.migrationId(), end.name());
+        }
+        finish(end);
+    }
+
+    private MigrationState requestedEnd() {
+        return endState != null ? endState : MigrationState.STOPPED;
     }
 
     /**
@@ -257,9 +522,10 @@ final class DefaultMigrationSession implements MigrationSession {
         BsonTimestamp startAt;
         if (metadata.migration(spec.migrationId()).isEmpty()) {
             startAt = capturedStartAt;
-            metadata.createMigration(spec.migrationId(), fingerprint, startAt);
+            metadata.createMigration(spec.migrationId(), fingerprint, startAt, startedAt);
         } else {
             startAt = metadata.startAt(spec.migrationId()).orElse(capturedStartAt);
+            migrationStartedAt = metadata.createdAt(spec.migrationId()).orElse(startedAt);
             LOG.info("resuming migration {} (changes from {})", spec.migrationId(), startAt);
         }
         selected.forEach((ns, info) -> metadata.recordCollection(spec.migrationId(), ns, mapping.get(ns), info.type()));
@@ -453,13 +719,7 @@ final class DefaultMigrationSession implements MigrationSession {
             return;
         }
         LOG.info("migration {}: {} -> {}", spec.migrationId(), from, to);
-        for (MigrationListener l : spec.listeners()) {
-            try {
-                l.stateChanged(from, to);
-            } catch (RuntimeException e) {
-                LOG.warn("listener {} failed on a state change", l, e);
-            }
-        }
+        notifyListeners(l -> l.stateChanged(from, to));
     }
 
     private void publishProgress() {
@@ -468,13 +728,7 @@ final class DefaultMigrationSession implements MigrationSession {
             return;
         }
         lastPublished = p;
-        for (MigrationListener l : spec.listeners()) {
-            try {
-                l.progress(p);
-            } catch (RuntimeException e) {
-                LOG.warn("listener {} failed on progress", l, e);
-            }
-        }
+        notifyListeners(l -> l.progress(p));
     }
 
     private void finish(MigrationState end) {
@@ -485,9 +739,13 @@ final class DefaultMigrationSession implements MigrationSession {
         destinationClient.close();
         source.close();
         transition(end);
-        MigrationReport report = new MigrationReport(spec.migrationId(), end, startedAt,
-                Duration.between(startedAt, Instant.now()), copiedBytes.get(), copiedDocuments.get(),
-                collectionsDone.get(), indexesCreated.get(), viewsCreated.get());
+        ChangeSync s = sync;
+        MigrationReport report = new MigrationReport(spec.migrationId(), end, migrationStartedAt,
+                Duration.between(migrationStartedAt, clock.instant()), copiedBytes.get(), copiedDocuments.get(),
+                collectionsDone.get(), indexesCreated.get(), viewsCreated.get(),
+                s == null ? 0 : s.eventsApplied(), s == null ? null : s.syncedThrough(), downtime, writesBlocked,
+                indexConflicts, end == MigrationState.COMPLETED ? verification : MigrationReport.Verification.NOT_REQUESTED,
+                verificationResults);
         if (end == MigrationState.FAILED) {
             LOG.error("migration {} failed: {}", spec.migrationId(), failure.get().getMessage(), failure.get());
             completion.completeExceptionally(failure.get());

@@ -71,14 +71,31 @@ public final class MetadataStore {
      * Records a new migration with the settings that must not change when it resumes, and the source
      * operation time change capture starts from ({@code null} for a one-time copy).
      */
-    public void createMigration(String migrationId, BsonDocument fingerprint, BsonTimestamp startAt) {
+    public void createMigration(String migrationId, BsonDocument fingerprint, BsonTimestamp startAt, java.time.Instant createdAt) {
         BsonDocument doc = new BsonDocument("_id", new BsonString(migrationId))
                 .append("fingerprint", fingerprint)
                 .append("startAt", startAt == null ? BsonNull.VALUE : startAt)
                 .append("state", new BsonString("RUNNING"))
-                .append("createdAt", now())
+                .append("createdAt", new BsonDateTime(createdAt.toEpochMilli()))
                 .append("updatedAt", now());
         migrations.replaceOne(Filters.eq("_id", migrationId), doc, new ReplaceOptions().upsert(true));
+    }
+
+    /** When the migration was created. */
+    public Optional<java.time.Instant> createdAt(String migrationId) {
+        return migration(migrationId).filter(d -> d.isDateTime("createdAt"))
+                .map(d -> java.time.Instant.ofEpochMilli(d.getDateTime("createdAt").getValue()));
+    }
+
+    /** Persists when the open cutover window closes. */
+    public void saveCutoverWindow(String migrationId, java.time.Instant expiresAt) {
+        migrations.updateOne(Filters.eq("_id", migrationId), Updates.set("cutoverWindowExpiresAt", new BsonDateTime(expiresAt.toEpochMilli())));
+    }
+
+    /** When the cutover window closes, if it was ever opened. */
+    public Optional<java.time.Instant> cutoverWindow(String migrationId) {
+        return migration(migrationId).filter(d -> d.isDateTime("cutoverWindowExpiresAt"))
+                .map(d -> java.time.Instant.ofEpochMilli(d.getDateTime("cutoverWindowExpiresAt").getValue()));
     }
 
     /** The recorded start point of change capture. */

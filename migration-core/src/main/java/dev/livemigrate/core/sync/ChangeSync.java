@@ -142,9 +142,39 @@ public final class ChangeSync implements AutoCloseable {
         return eventsPerSecond;
     }
 
-    /** Stops reading, applies what was read, persists the checkpoints. */
+    /** The source operation time every change up to which is applied, or {@code null} before the first. */
+    public java.time.Instant syncedThrough() {
+        BsonTimestamp t = checkpointer.newestApplied();
+        return t == null ? null : java.time.Instant.ofEpochSecond(t.getTime());
+    }
+
+    /**
+     * Waits until every change the source made before this call is applied: nothing in flight, and every
+     * stream has come up empty since. Call it once writes to the source have stopped.
+     *
+     * @return false when the timeout passed first or syncing failed
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        long since = System.nanoTime();
+        long deadline = since + timeout.toNanos();
+        reconcile(); // collections created since the last catalog poll must be followed too
+        while (System.nanoTime() < deadline && !failed.get() && !closing) {
+            if (checkpointer.inFlight() == 0 && readers.values().stream().allMatch(r -> r.stopped || r.caughtUpNanos > since)) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Stops reading, applies what was read, persists the checkpoints. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         closing = true;
         housekeeping.shutdownNow();
         readers.values().forEach(Reader::join);
@@ -544,7 +574,7 @@ public final class ChangeSync implements AutoCloseable {
     }
 
     /** Creates collections and indexes that appeared on the source, drops indexes that went away. */
-    private void reconcile() {
+    private synchronized void reconcile() {
         Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(source);
         for (CollectionInfo info : catalog.values()) {
             if (info.isView() || closing) {
