@@ -33,6 +33,22 @@ public record MigrationProgress(
         long eventsApplied,
         double eventsPerSecond) {
 
+    /** The snapshot as one line of JSON ({@code "type": "progress"}; lag in milliseconds, null before capture starts). */
+    public String toJson() {
+        org.bson.BsonDocument d = new org.bson.BsonDocument("type", new org.bson.BsonString("progress"))
+                .append("state", new org.bson.BsonString(state.name()))
+                .append("lagMillis", lag == null ? org.bson.BsonNull.VALUE : new org.bson.BsonInt64(lag.toMillis()))
+                .append("copiedBytes", new org.bson.BsonInt64(copiedBytes))
+                .append("totalBytes", new org.bson.BsonInt64(totalBytes))
+                .append("copiedDocuments", new org.bson.BsonInt64(copiedDocuments))
+                .append("totalDocuments", new org.bson.BsonInt64(totalDocuments))
+                .append("collectionsDone", new org.bson.BsonInt32(collectionsDone))
+                .append("collectionsTotal", new org.bson.BsonInt32(collectionsTotal))
+                .append("eventsApplied", new org.bson.BsonInt64(eventsApplied))
+                .append("eventsPerSecond", new org.bson.BsonDouble(Math.round(eventsPerSecond * 10) / 10.0));
+        return d.toJson(org.bson.json.JsonWriterSettings.builder().outputMode(org.bson.json.JsonMode.RELAXED).build());
+    }
+
     /** Copied bytes as a fraction of the estimate, between 0 and 1 (1 when there is nothing to copy). */
     public double copiedFraction() {
         if (totalBytes <= 0) {

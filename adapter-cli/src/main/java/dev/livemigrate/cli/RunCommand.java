@@ -1,0 +1,232 @@
+package dev.livemigrate.cli;
+
+import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
+import dev.livemigrate.MigrationListener;
+import dev.livemigrate.MigrationReport;
+import dev.livemigrate.MigrationSession;
+import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.MigrationState;
+import dev.livemigrate.Migrations;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * {@code livemigrate run}: the whole journey from the command line. Copies, follows changes, waits for
+ * READY_TO_CUTOVER, then cuts over when the operator types {@code cutover} (or at once with
+ * {@code --cutover auto}), and prints the final report.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Migrates a live deployment: copy, sync, cut over, report.",
+                "Exit codes: 0 completed, 2 validation failed, 3 verification found differences,",
+                "4 cancelled or expired, 1 any other failure."})
+final class RunCommand implements Callable<Integer> {
+
+    enum CutoverMode { prompt, auto }
+
+    @Option(names = "--source", required = true, description = "Source connection string.")
+    String source;
+    @Option(names = "--destination", required = true, description = "Destination connection string.")
+    String destination;
+    @Option(names = "--include", description = "Namespace pattern to migrate, like sales.* (repeatable).")
+    List<String> includes = new ArrayList<>();
+    @Option(names = "--exclude", description = "Namespace pattern to leave out (repeatable).")
+    List<String> excludes = new ArrayList<>();
+    @Option(names = "--rename", description = "FROM=TO, like sales.*=shop.* or a.b=c.d (repeatable).")
+    List<String> renames = new ArrayList<>();
+    @Option(names = "--clear-destination", description = "Drop destination namespaces the migration writes.")
+    boolean clearDestination;
+    @Option(names = "--verify", description = "Verify the destination after cutover.")
+    boolean verify;
+    @Option(names = "--cutover", defaultValue = "prompt", description = "prompt (type 'cutover' on standard input) or auto.")
+    CutoverMode cutover;
+    @Option(names = "--block-writes", description = "Block user writes on the source at cutover (MongoDB 6.0+).")
+    boolean blockWrites;
+    @Option(names = "--lag-threshold", converter = Durations.class, description = "Lag under which cutover is offered (default 10s).")
+    Duration lagThreshold;
+    @Option(names = "--migration-id", description = "Id of the migration; run again with the same id to resume.")
+    String migrationId;
+    @Option(names = "--json", description = "One JSON object per line for every event; the report last.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Standard input, replaceable for tests. */
+    InputStream in = System.in;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressRenderer renderer = new ProgressRenderer(out, System.console() != null, json);
+        BlockingQueue<String> commands = new LinkedBlockingQueue<>();
+        MigrationSpec.Builder builder = MigrationSpec.builder()
+                .source(source).destination(destination)
+                .clearDestination(clearDestination).verify(verify)
+                .listener(renderer)
+                .listener(new MigrationListener() {
+                    @Override
+                    public void stateChanged(MigrationState from, MigrationState to) {
+                        if (to == MigrationState.READY_TO_CUTOVER) {
+                            commands.add(cutover == CutoverMode.auto ? "cutover" : "prompt");
+                        }
+                    }
+                });
+        includes.forEach(builder::include);
+        excludes.forEach(builder::exclude);
+        for (String r : renames) {
+            int eq = r.indexOf('=');
+            if (eq <= 0 || eq == r.length() - 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--rename '" + r + "' must be FROM=TO, like sales.*=shop.*");
+            }
+            builder.rename(r.substring(0, eq), r.substring(eq + 1));
+        }
+        if (lagThreshold != null) {
+            builder.lagThreshold(lagThreshold);
+        }
+        if (migrationId != null) {
+            builder.migrationId(migrationId);
+        }
+        MigrationSession session = Migrations.start(builder.build());
+        Thread cancelOnInterrupt = new Thread(() -> {
+            if (!session.state().isTerminal()) {
+                session.cancel();
+                session.awaitCompletion(Duration.ofSeconds(30));
+                err.println("cancelled: syncing stopped, migrated data stays on the destination;"
+                        + " run again with --migration-id " + session.migrationId() + " to resume");
+                err.flush();
+                Runtime.getRuntime().halt(ErrorCode.CANCELLED.exitCode());
+            }
+        }, "livemigrate-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
+        Thread watcher = new Thread(() -> {
+            try {
+                session.awaitCompletion(Duration.ofDays(3650));
+            } catch (MigrationException ignored) {
+                // reported below
+            }
+            commands.add("ended");
+        }, "livemigrate-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        if (cutover == CutoverMode.prompt) {
+            Thread reader = new Thread(() -> readCommands(commands), "livemigrate-stdin");
+            reader.setDaemon(true);
+            reader.start();
+        }
+        try {
+            return drive(session, commands, renderer, err);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cancelOnInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
+    }
+
+    private int drive(MigrationSession session, BlockingQueue<String> commands, ProgressRenderer renderer, PrintWriter err)
+            throws InterruptedException {
+        while (true) {
+            String command = commands.take();
+            switch (command) {
+                case "prompt" -> tell(err, renderer, "ready to cut over: stop writes to the source, then type 'cutover'"
+                        + (blockWrites ? " (writes will be blocked)" : "") + "; or 'extend' the window, or 'cancel'");
+                case "cutover" -> {
+                    if (session.state() != MigrationState.READY_TO_CUTOVER) {
+                        tell(err, renderer, "not ready to cut over yet (" + session.state() + ")");
+                        continue;
+                    }
+                    try {
+                        session.cutover(blockWrites);
+                    } catch (MigrationException e) {
+                        tell(err, renderer, "cutover did not complete: " + e.getMessage());
+                        if (session.state() == MigrationState.READY_TO_CUTOVER) {
+                            continue; // still in sync: the operator may try again
+                        }
+                    }
+                    return finish(session, renderer);
+                }
+                case "extend" -> {
+                    try {
+                        tell(err, renderer, "cutover window now open until " + session.extendCutoverWindow());
+                    } catch (MigrationException e) {
+                        tell(err, renderer, e.getMessage());
+                    }
+                }
+                case "cancel" -> session.cancel();
+                case "ended" -> {
+                    return finish(session, renderer);
+                }
+                default -> tell(err, renderer, "unknown command '" + command + "': type cutover, extend or cancel");
+            }
+        }
+    }
+
+    private void readCommands(BlockingQueue<String> commands) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                String command = line.trim().toLowerCase(Locale.ROOT);
+                if (!command.isEmpty()) {
+                    commands.add(command);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // standard input closed: only --cutover auto or Ctrl-C end the run now
+        }
+    }
+
+    /** Prompts and notices go to standard error with --json, so standard output stays JSON lines. */
+    private void tell(PrintWriter err, ProgressRenderer renderer, String text) {
+        if (json) {
+            err.println(text);
+            err.flush();
+        } else {
+            renderer.line(text);
+        }
+    }
+
+    private int finish(MigrationSession session, ProgressRenderer renderer) {
+        MigrationReport report = session.awaitCompletion(Duration.ofMinutes(10));
+        renderer.line(json ? report.toJson() : render(report));
+        return switch (report.state()) {
+            case COMPLETED -> report.verification() == MigrationReport.Verification.DIFFERENT ? 3 : 0;
+            case CANCELLED, EXPIRED -> 4;
+            default -> 1;
+        };
+    }
+
+    static String render(MigrationReport r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "migration %s: %s%n", r.migrationId(), r.state()));
+        b.append(String.format(Locale.ROOT, "  total duration     %s%n", Durations.format(r.duration())));
+        b.append(String.format(Locale.ROOT, "  downtime           %s%n", Durations.format(r.downtime())));
+        b.append(String.format(Locale.ROOT, "  copied             %,d documents, %s, %d collections%n",
+                r.copiedDocuments(), ProgressRenderer.bytes(r.copiedBytes()), r.collectionsCopied()));
+        b.append(String.format(Locale.ROOT, "  changes applied    %,d (synced through %s)%n", r.changesApplied(),
+                r.syncedThrough() == null ? "-" : r.syncedThrough()));
+        b.append(String.format(Locale.ROOT, "  verification       %s%n", r.verification()));
+        r.indexConflicts().forEach((index, keys) -> b.append(String.format(Locale.ROOT,
+                "  NOT RESTORED       unique index %s: duplicate keys %s%n", index, keys)));
+        if (r.sourceWritesBlocked()) {
+            b.append("  user writes on the source stay blocked (setUserWriteBlockMode)\n");
+        }
+        return b.toString().stripTrailing();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.livemigrate.cli;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import dev.livemigrate.Namespace;
+import dev.livemigrate.core.testing.EmbeddedMongo;
+import org.bson.BsonDocument;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static dev.livemigrate.core.testing.DataAssertions.assertSameDocuments;
+import static dev.livemigrate.core.testing.DataAssertions.indexes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code livemigrate run} as a separate process, answered on standard input, with writes going on. */
+class RunCommandProcessTest {
+
+    @RegisterExtension
+    final EmbeddedMongo source = new EmbeddedMongo();
+    @RegisterExtension
+    final EmbeddedMongo destination = new EmbeddedMongo();
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void runsTheWholeJourneyAndCutsOverWhenTold() throws Exception {
+        MongoCollection<Document> orders = source.client().getDatabase("shop").getCollection("orders");
+        for (int i = 0; i < 300; i++) {
+            orders.insertOne(new Document("_id", i).append("code", "c" + i).append("n", 0));
+        }
+        orders.createIndex(Indexes.ascending("code"), new IndexOptions().unique(true));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            for (int op = 0; writing.get(); op++) {
+                orders.updateOne(new Document("_id", op % 300), new Document("$inc", new Document("n", 1)));
+                if (op % 10 == 0) {
+                    orders.insertOne(new Document("_id", 1000 + op).append("code", "new" + op));
+                }
+            }
+        });
+        writer.start();
+
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LivemigrateCommand.class.getName(), "run",
+                "--source", source.connectionString(), "--destination", destination.connectionString(),
+                "--json", "--lag-threshold", "5s", "--migration-id", "cli-run")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reading = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                r.lines().forEach(lines::add);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        reading.start();
+
+        await().atMost(java.time.Duration.ofMinutes(2)).until(() -> lines.stream().anyMatch(l -> l.contains("\"state\": \"READY_TO_CUTOVER\"")));
+        writing.set(false);
+        writer.join();
+        try (Writer stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
+            stdin.write("cutover\n");
+        }
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        reading.join();
+
+        assertThat(process.exitValue()).as(String.join("\n", lines)).isZero();
+        List<BsonDocument> events = lines.stream().map(BsonDocument::parse).toList();
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getString("type").getValue()).isEqualTo("progress");
+            assertThat(e.keySet()).contains("state", "lagMillis", "copiedBytes", "totalBytes");
+        });
+        assertThat(events).anySatisfy(e -> assertThat(e.toJson()).contains("\"state\": \"SYNCING\""));
+        BsonDocument report = events.get(events.size() - 1);
+        assertThat(report.getString("type").getValue()).isEqualTo("report");
+        assertThat(report.getString("state").getValue()).isEqualTo("COMPLETED");
+        assertThat(report.getNumber("changesApplied").longValue()).isPositive();
+        Namespace ns = Namespace.parse("shop.orders");
+        assertSameDocuments(source.client(), ns, destination.client(), ns);
+        assertThat(indexes(destination.client(), ns)).isEqualTo(indexes(source.client(), ns));
+    }
+}
