@@ -5,9 +5,11 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.livemigrate.MigrationListener;
 import dev.livemigrate.MigrationReport;
 import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import org.bson.RawBsonDocument;
@@ -25,13 +27,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts two embedded MongoDB-wire servers, seeds the source with a sample data set, migrates it through
- * the public API and shows that every collection arrived byte for byte.
+ * Starts two embedded MongoDB-wire servers, seeds the source with a sample data set and migrates it
+ * through the public API while an application keeps writing: copy, sync, ready, writes stop, cutover,
+ * report, and a byte-for-byte comparison of every collection.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Migrates a sample data set between two embedded servers and prints a summary.")
+        description = "Migrates a sample data set between two embedded servers while it is written to, cuts over, and prints the report.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--documents", defaultValue = "20000", description = "Orders to seed (default: ${DEFAULT-VALUE}).")
@@ -41,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         MongoServer sourceServer = startServer();
         MongoServer destinationServer = startServer();
@@ -56,19 +60,41 @@ final class DemoCommand implements Callable<Integer> {
             out.println("done");
 
             ProgressRenderer renderer = new ProgressRenderer(out, System.console() != null);
+            CountDownLatch ready = new CountDownLatch(1);
             MigrationSpec migration = MigrationSpec.builder()
                     .migrationId("demo")
                     .source(source)
                     .destination(destination)
-                    .continuousSync(false)       // the live journey arrives with cutover
                     .partitionSizeBytes(1024 * 1024)
+                    .lagThreshold(Duration.ofSeconds(2))
                     .listener(renderer)
+                    .listener(new MigrationListener() {
+                        @Override
+                        public void stateChanged(MigrationState from, MigrationState to) {
+                            if (to == MigrationState.READY_TO_CUTOVER || to.isTerminal()) {
+                                ready.countDown();
+                            }
+                        }
+                    })
                     .build();
+            DemoData.Writer writer = new DemoData.Writer(src);
+            Thread writing = new Thread(writer, "demo-writer");
+            writing.start();
+            renderer.line("an application keeps writing to the source while it migrates");
             MigrationReport report;
             try (MigrationSession session = Migrations.start(migration)) {
-                report = session.awaitCompletion(Duration.ofMinutes(30));
+                ready.await();
+                writer.stop();
+                writing.join();
+                renderer.line("the application stopped writing after " + writer.writes() + " writes; cutting over");
+                report = session.state() == MigrationState.READY_TO_CUTOVER
+                        ? session.cutover(false) : session.awaitCompletion(Duration.ofMinutes(1));
+            } finally {
+                writer.stop();
             }
             renderer.endLine();
+            out.println();
+            out.println(RunCommand.render(report));
             out.println();
             int differences = summarize(out, src, dst, report);
             return differences == 0 ? 0 : 3;
@@ -102,9 +128,6 @@ final class DemoCommand implements Callable<Integer> {
                     indexesB, indexesA, same ? "identical bytes (sha-256 " + digestA.substring(0, 12) + ")" : "DIFFERENT");
         }
         out.println();
-        out.printf(Locale.ROOT, "%s in %.1f s: %,d documents, %s copied, %d collections, %d indexes built%n",
-                report.state(), report.duration().toMillis() / 1000.0, report.copiedDocuments(),
-                ProgressRenderer.bytes(report.copiedBytes()), report.collectionsCopied(), report.indexesCreated());
         out.println(differences == 0 ? "every collection arrived byte for byte" : differences + " collection(s) differ");
         return differences;
     }

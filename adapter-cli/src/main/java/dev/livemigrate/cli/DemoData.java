@@ -109,6 +109,41 @@ final class DemoData {
         inventory.getCollection("stock").createIndex(Indexes.ascending("bin"), new IndexOptions().sparse(true));
     }
 
+    /** The demo's application: updates orders and records events until stopped. */
+    static final class Writer implements Runnable {
+        private final MongoCollection<BsonDocument> orders;
+        private final MongoCollection<BsonDocument> events;
+        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
+        Writer(MongoClient client) {
+            this.orders = client.getDatabase("shop").getCollection("orders", BsonDocument.class);
+            this.events = client.getDatabase("analytics").getCollection("events", BsonDocument.class);
+        }
+
+        void stop() {
+            running.set(false);
+        }
+
+        long writes() {
+            return writes.get();
+        }
+
+        @Override
+        public void run() {
+            Random random = new Random(7);
+            List<String> statuses = List.of("paid", "shipped", "returned");
+            for (long i = 0; running.get(); i++) {
+                orders.updateOne(new BsonDocument("status", new BsonString("new")),
+                        new BsonDocument("$set", new BsonDocument("status", new BsonString(statuses.get(random.nextInt(3)))))
+                                .append("$inc", new BsonDocument("revision", new BsonInt32(1))));
+                events.insertOne(new BsonDocument("_id", new BsonInt64(10_000_000L + i)).append("type", new BsonString("checkout"))
+                        .append("at", new BsonDateTime(1_700_000_000_000L + i)).append("session", new BsonInt32(random.nextInt(1000))));
+                writes.addAndGet(2);
+            }
+        }
+    }
+
     private static void insert(MongoCollection<BsonDocument> collection, List<BsonDocument> docs) {
         if (!docs.isEmpty()) {
             collection.insertMany(docs);

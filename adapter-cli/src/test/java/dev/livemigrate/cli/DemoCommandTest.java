@@ -18,7 +18,8 @@ class DemoCommandTest {
 
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString())
-                .contains("state: COMPLETED")
+                .contains("state: SYNCING", "state: READY_TO_CUTOVER", "state: CUTTING_OVER", "state: COMPLETED")
+                .contains("migration demo: COMPLETED")
                 .contains("shop.orders                 2,000      2,000")
                 .contains("every collection arrived byte for byte")
                 .doesNotContain("DIFFERENT");
