@@ -122,11 +122,11 @@ class CutoverTest {
         MigrationSpec spec = spec("cut-3").expiryWarning(Duration.ofHours(12)).build();
         MigrationSession session = Migrations.start(spec);
         awaitReady(session);
-        Instant expires = T.plus(Duration.ofHours(120));
-        assertThat(events).contains("window until " + expires);
+        Instant opened = T.plus(Duration.ofHours(120));
+        await().until(() -> events.contains("window until " + opened));
 
-        assertThat(session.extendCutoverWindow()).isEqualTo(expires.plus(Duration.ofHours(24)));
-        expires = expires.plus(Duration.ofHours(24));
+        assertThat(session.extendCutoverWindow()).isEqualTo(opened.plus(Duration.ofHours(24)));
+        Instant expires = opened.plus(Duration.ofHours(24));
         assertThat(events).contains("window until " + expires);
 
         clock.set(expires.minus(Duration.ofHours(11)));
@@ -143,8 +143,10 @@ class CutoverTest {
                 e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_STATE));
 
         // the migration can be started again: it resumes, and with a window that is still closed, expires again
-        MigrationSession again = Migrations.start(spec);
-        assertThat(again.awaitCompletion(Duration.ofMinutes(1)).state()).isEqualTo(MigrationState.EXPIRED);
+        try (MigrationSession again = Migrations.start(spec)) {
+            assertThat(again.awaitCompletion(Duration.ofMinutes(1)).state()).isEqualTo(MigrationState.EXPIRED);
+        }
+        session.close();
     }
 
     @ParameterizedTest
