@@ -11,6 +11,7 @@ import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.core.Retries;
 import dev.livemigrate.core.Threads;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.IndexSpecs;
@@ -527,9 +528,14 @@ public final class ChangeSync implements AutoCloseable {
             measure();
             reconcile();
         } catch (Throwable t) {
-            if (!closing) {
-                fail(t);
+            if (closing) {
+                return;
             }
+            if (Retries.isTransient(t)) { // the next round tries again; the streams fail on their own if it lasts
+                LOG.warn("housekeeping of migration {} failed for now: {}", spec.migrationId(), t.toString());
+                return;
+            }
+            fail(t);
         }
     }
 
