@@ -57,7 +57,7 @@ class RunCommandProcessTest {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LivemigrateCommand.class.getName(), "run",
                 "--source", source.connectionString(), "--destination", destination.connectionString(),
-                "--json", "--lag-threshold", "5s", "--migration-id", "cli-run")
+                "--json", "--lag-threshold", "5s", "--migration-id", "cli-run", "--verify")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reading = new Thread(() -> {
@@ -89,6 +89,7 @@ class RunCommandProcessTest {
         assertThat(report.getString("type").getValue()).isEqualTo("report");
         assertThat(report.getString("state").getValue()).isEqualTo("COMPLETED");
         assertThat(report.getNumber("changesApplied").longValue()).isPositive();
+        assertThat(report.getString("verification").getValue()).as(report.toJson()).isEqualTo("EQUAL");
         Namespace ns = Namespace.parse("shop.orders");
         assertSameDocuments(source.client(), ns, destination.client(), ns);
         assertThat(indexes(destination.client(), ns)).isEqualTo(indexes(source.client(), ns));
