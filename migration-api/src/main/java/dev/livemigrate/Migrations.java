@@ -50,6 +50,17 @@ public final class Migrations {
         }
     }
 
+    /**
+     * Compares a destination with a source outside any migration, with every
+     * {@link dev.livemigrate.spi.Verifier} on the class path.
+     *
+     * @param includes namespace patterns ({@code db.*}, {@code db.coll}); empty for every namespace
+     * @return what each verifier found; empty when no verifier is on the class path
+     */
+    public static List<VerificationResult> verify(String source, String destination, List<String> includes) {
+        return engine().verify(source, destination, includes);
+    }
+
     /** The engine found on the class path. */
     public static MigrationEngine engine() {
         List<ServiceLoader.Provider<MigrationEngine>> found = ServiceLoader.load(MigrationEngine.class).stream().toList();

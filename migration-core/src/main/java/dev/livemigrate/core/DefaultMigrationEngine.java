@@ -19,7 +19,9 @@ import dev.livemigrate.core.catalog.NamespaceMapper;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.sync.SourceClock;
+import dev.livemigrate.VerificationResult;
 import dev.livemigrate.spi.MigrationEngine;
+import dev.livemigrate.spi.Verifier;
 import dev.livemigrate.spi.Source;
 import dev.livemigrate.spi.SourceProvider;
 import org.bson.BsonArray;
@@ -98,6 +100,24 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             source.close();
             throw e;
         }
+    }
+
+    @Override
+    public List<VerificationResult> verify(String source, String destination, List<String> includes) {
+        MigrationSpec spec = MigrationSpec.builder().source(source).destination(destination).continuousSync(false).build();
+        MongoClientSettings sourceSettings = Clients.settings(ConnectionStrings.parse(source, "source"), spec.connectTimeout());
+        MongoClientSettings destinationSettings = Clients.settings(ConnectionStrings.parse(destination, "destination"), spec.connectTimeout());
+        checkDistinct(sourceSettings, destinationSettings, Secrets.redactConnectionString(source), Secrets.redactConnectionString(destination));
+        Map<Namespace, Namespace> namespaces;
+        try (MongoClient s = Clients.create(sourceSettings)) {
+            Clients.ping(s, "source", Secrets.redactConnectionString(source), ErrorCode.SOURCE_UNREACHABLE);
+            Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(s);
+            catalog.values().removeIf(CollectionInfo::isView);
+            namespaces = new NamespaceMapper(includes, List.of(), Map.of()).map(catalog.keySet());
+        }
+        List<VerificationResult> results = new ArrayList<>();
+        ServiceLoader.load(Verifier.class).forEach(v -> results.add(v.verify(sourceSettings, destinationSettings, namespaces)));
+        return results;
     }
 
     private static SourceProvider provider(String kind) {
