@@ -38,10 +38,8 @@ final class RunCommand implements Callable<Integer> {
 
     enum CutoverMode { prompt, auto }
 
-    @Option(names = "--source", required = true, description = "Source connection string.")
-    String source;
-    @Option(names = "--destination", required = true, description = "Destination connection string.")
-    String destination;
+    @CommandLine.Mixin
+    Endpoints endpoints = new Endpoints();
     @Option(names = "--include", description = "Namespace pattern to migrate, like sales.* (repeatable).")
     List<String> includes = new ArrayList<>();
     @Option(names = "--exclude", description = "Namespace pattern to leave out (repeatable).")
@@ -76,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
         ProgressRenderer renderer = new ProgressRenderer(out, System.console() != null, json);
         BlockingQueue<String> commands = new LinkedBlockingQueue<>();
         MigrationSpec.Builder builder = MigrationSpec.builder()
-                .source(source).destination(destination)
+                .source(endpoints.source).destination(endpoints.destination)
                 .clearDestination(clearDestination).verify(verify)
                 .listener(renderer)
                 .listener(new MigrationListener() {

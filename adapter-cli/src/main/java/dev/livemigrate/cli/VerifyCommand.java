@@ -21,10 +21,8 @@ import java.util.concurrent.Callable;
                 "Exit codes: 0 equal, 3 differences found, 2 bad input, 1 any other failure."})
 final class VerifyCommand implements Callable<Integer> {
 
-    @Option(names = "--source", required = true, description = "Source connection string.")
-    String source;
-    @Option(names = "--destination", required = true, description = "Destination connection string.")
-    String destination;
+    @CommandLine.Mixin
+    Endpoints endpoints = new Endpoints();
     @Option(names = "--include", description = "Namespace pattern to compare, like sales.* (repeatable).")
     List<String> includes = new ArrayList<>();
     @Option(names = "--json", description = "One JSON object per verifier.")
@@ -36,7 +34,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<VerificationResult> results = Migrations.verify(source, destination, includes);
+        List<VerificationResult> results = Migrations.verify(endpoints.source, endpoints.destination, includes);
         boolean equal = true;
         for (VerificationResult r : results) {
             equal &= r.equal();

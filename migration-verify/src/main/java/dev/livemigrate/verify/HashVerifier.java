@@ -1,11 +1,9 @@
 package dev.livemigrate.verify;
 
 import com.google.auto.service.AutoService;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import dev.livemigrate.Namespace;
-import dev.livemigrate.VerificationResult;
 import dev.livemigrate.spi.Verifier;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
@@ -30,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * before it is reported, so documents still changing on a live source do not show up as false mismatches.
  */
 @AutoService(Verifier.class)
-public final class HashVerifier implements Verifier {
+public final class HashVerifier extends NamespaceVerifier {
 
     static final int BUCKETS = 4096;
     /** Most mismatched ids named per namespace; the total is always given. */
@@ -43,21 +41,14 @@ public final class HashVerifier implements Verifier {
     }
 
     @Override
-    public VerificationResult verify(MongoClientSettings source, MongoClientSettings destination, Map<Namespace, Namespace> namespaces) {
-        List<String> differences = new ArrayList<>();
-        long documents = 0;
-        try (Clients c = new Clients(source, destination)) {
-            for (Map.Entry<Namespace, Namespace> e : namespaces.entrySet()) {
-                Outcome o = compare(collection(c.source, e.getKey()), collection(c.destination, e.getValue()));
-                documents += o.documents;
-                if (!o.mismatches.isEmpty()) {
-                    differences.add(e.getKey() + " -> " + e.getValue() + ": " + o.describe());
-                }
-            }
-        }
-        return new VerificationResult(name(), differences.isEmpty(), differences.isEmpty()
-                ? documents + " documents in " + namespaces.size() + " namespaces hash equal"
-                : String.join("; ", differences));
+    List<String> compare(Clients c, Namespace source, Namespace destination) {
+        Outcome o = compare(collection(c.source, source), collection(c.destination, destination));
+        return o.mismatches.isEmpty() ? List.of() : List.of(source + " -> " + destination + ": " + o.describe());
+    }
+
+    @Override
+    String whatWasEqual() {
+        return "every document's bytes equal";
     }
 
     private static MongoCollection<RawBsonDocument> collection(MongoClient client, Namespace ns) {

@@ -1,10 +1,8 @@
 package dev.livemigrate.verify;
 
 import com.google.auto.service.AutoService;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import dev.livemigrate.Namespace;
-import dev.livemigrate.VerificationResult;
 import dev.livemigrate.spi.Verifier;
 import org.bson.BsonDocument;
 
@@ -18,7 +16,7 @@ import java.util.TreeMap;
  * collection options (capped, validator, collation, ...) of every namespace.
  */
 @AutoService(Verifier.class)
-public final class IndexOptionsVerifier implements Verifier {
+public final class IndexOptionsVerifier extends NamespaceVerifier {
 
     @Override
     public String name() {
@@ -26,20 +24,19 @@ public final class IndexOptionsVerifier implements Verifier {
     }
 
     @Override
-    public VerificationResult verify(MongoClientSettings source, MongoClientSettings destination, Map<Namespace, Namespace> namespaces) {
-        List<String> differences = new ArrayList<>();
-        try (Clients c = new Clients(source, destination)) {
-            for (Map.Entry<Namespace, Namespace> e : namespaces.entrySet()) {
-                differences.addAll(compare(e.getKey(), indexes(c.source, e.getKey()), indexes(c.destination, e.getValue())));
-                BsonDocument so = options(c.source, e.getKey());
-                BsonDocument d = options(c.destination, e.getValue());
-                if (!so.equals(d)) {
-                    differences.add(e.getKey() + ": collection options differ: source " + so.toJson() + ", destination " + d.toJson());
-                }
-            }
+    List<String> compare(Clients c, Namespace source, Namespace destination) {
+        List<String> differences = new ArrayList<>(compare(source, indexes(c.source, source), indexes(c.destination, destination)));
+        BsonDocument so = options(c.source, source);
+        BsonDocument d = options(c.destination, destination);
+        if (!so.equals(d)) {
+            differences.add(source + ": collection options differ: source " + so.toJson() + ", destination " + d.toJson());
         }
-        return new VerificationResult(name(), differences.isEmpty(), differences.isEmpty()
-                ? "indexes and options of " + namespaces.size() + " namespaces equal" : String.join("; ", differences));
+        return differences;
+    }
+
+    @Override
+    String whatWasEqual() {
+        return "indexes and collection options equal";
     }
 
     static List<String> compare(Namespace ns, Map<String, BsonDocument> source, Map<String, BsonDocument> destination) {
