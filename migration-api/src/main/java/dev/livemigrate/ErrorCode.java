@@ -25,6 +25,8 @@ public enum ErrorCode {
     UNKNOWN_SOURCE_PROVIDER(2),
     /** A migration id is reused with a different namespace selection, or for a finished migration. */
     MIGRATION_ID_CONFLICT(2),
+    /** A pre-flight check found an ERROR; the message lists every one. */
+    VALIDATION_FAILED(2),
     /** The source could not be reached in time. */
     SOURCE_UNREACHABLE(2),
     /** The destination could not be reached in time. */

@@ -51,6 +51,15 @@ public final class Migrations {
     }
 
     /**
+     * Runs every pre-flight check ({@link dev.livemigrate.spi.Validator}s on the class path) against the
+     * spec's source and destination and returns all findings; writes nothing. {@link #start} runs the same
+     * checks and refuses to start on any ERROR.
+     */
+    public static ValidationReport validate(MigrationSpec spec) {
+        return engine().validate(spec);
+    }
+
+    /**
      * Compares a destination with a source outside any migration, with every
      * {@link dev.livemigrate.spi.Verifier} on the class path.
      *

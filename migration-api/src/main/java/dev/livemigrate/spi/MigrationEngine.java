@@ -14,6 +14,9 @@ public interface MigrationEngine {
     /** Checks the spec against both sides and starts the migration; see {@link dev.livemigrate.Migrations#start}. */
     MigrationSession start(MigrationSpec spec);
 
+    /** Runs every validator on the class path; see {@link dev.livemigrate.Migrations#validate}. */
+    dev.livemigrate.ValidationReport validate(MigrationSpec spec);
+
     /** Runs every verifier on the class path; see {@link dev.livemigrate.Migrations#verify}. */
     java.util.List<dev.livemigrate.VerificationResult> verify(String source, String destination, java.util.List<String> includes);
 }

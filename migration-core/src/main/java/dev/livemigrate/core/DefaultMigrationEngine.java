@@ -20,6 +20,9 @@ import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.sync.SourceClock;
 import dev.livemigrate.VerificationResult;
+import dev.livemigrate.ValidationFinding;
+import dev.livemigrate.ValidationReport;
+import dev.livemigrate.MigrationException;
 import dev.livemigrate.spi.MigrationEngine;
 import dev.livemigrate.spi.Verifier;
 import dev.livemigrate.spi.Source;
@@ -48,6 +51,8 @@ import java.util.stream.Collectors;
 @AutoService(MigrationEngine.class)
 public final class DefaultMigrationEngine implements MigrationEngine {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultMigrationEngine.class);
+
     @Override
     public MigrationSession start(MigrationSpec spec) {
         SourceProvider provider = provider(spec.source().kind());
@@ -68,6 +73,13 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
             // the start point of change capture, taken before anything is read (also fails early on a standalone)
             BsonTimestamp startAt = spec.continuousSync() ? SourceClock.now(sourceClient) : null;
+            ValidationReport validation = Validation.run(spec, sourceClient, destinationClient);
+            validation.findings().forEach(f -> LOG.info("pre-flight {} {}: {}", f.severity(), f.code(), f.message()));
+            if (validation.hasErrors()) {
+                throw new ValidationException(ErrorCode.VALIDATION_FAILED, validation.errors().size()
+                        + " pre-flight check(s) failed: " + validation.errors().stream()
+                        .map(f -> f.code() + ": " + f.message() + " (" + f.remedy() + ")").collect(Collectors.joining("; ")));
+            }
             Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(sourceClient);
             NamespaceMapper mapper = NamespaceMapper.of(spec);
             Map<Namespace, Namespace> mapping = mapper.map(catalog.keySet());
@@ -99,6 +111,35 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             closeQuietly(destinationClient);
             source.close();
             throw e;
+        }
+    }
+
+    @Override
+    public ValidationReport validate(MigrationSpec spec) {
+        ConnectionString destinationUri = ConnectionStrings.parse(spec.destination(), "destination");
+        Source source = provider(spec.source().kind()).open(spec.source());
+        MongoClientSettings sourceSettings = Clients.bounded(source.clientSettings(), spec.connectTimeout());
+        MongoClientSettings destinationSettings = Clients.settings(destinationUri, spec.connectTimeout());
+        checkDistinct(sourceSettings, destinationSettings, source.description(), Secrets.redactConnectionString(spec.destination()));
+        try (MongoClient s = Clients.create(sourceSettings); MongoClient d = Clients.create(destinationSettings)) {
+            List<ValidationFinding> unreachable = new ArrayList<>();
+            reachable(() -> Clients.ping(s, "source", source.description(), ErrorCode.SOURCE_UNREACHABLE), unreachable);
+            reachable(() -> Clients.ping(d, "destination", Secrets.redactConnectionString(spec.destination()),
+                    ErrorCode.DESTINATION_UNREACHABLE), unreachable);
+            if (!unreachable.isEmpty()) {
+                return new ValidationReport(unreachable);
+            }
+            return Validation.run(spec, s, d);
+        } finally {
+            source.close();
+        }
+    }
+
+    private static void reachable(Runnable ping, List<ValidationFinding> findings) {
+        try {
+            ping.run();
+        } catch (MigrationException e) {
+            findings.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), "see the message"));
         }
     }
 

@@ -1,0 +1,49 @@
+package dev.livemigrate.cli;
+
+import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.Migrations;
+import dev.livemigrate.ValidationFinding;
+import dev.livemigrate.ValidationReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code livemigrate validate}: every pre-flight check, all findings at once. Exit 0 without ERROR, 2 with. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Runs every pre-flight check against source and destination; writes nothing.",
+                "Exit codes: 0 no ERROR, 2 at least one ERROR."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    Endpoints endpoints = new Endpoints();
+    @Option(names = "--one-time-copy", description = "Check for a one-time copy instead of a live migration.")
+    boolean oneTimeCopy;
+    @Option(names = "--json", description = "The report as one JSON object.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ValidationReport report = Migrations.validate(MigrationSpec.builder().source(endpoints.source)
+                .destination(endpoints.destination).continuousSync(!oneTimeCopy).build());
+        if (json) {
+            out.println(report.toJson());
+        } else {
+            out.printf(Locale.ROOT, "%-8s %-34s %s%n", "SEVERITY", "CODE", "FINDING");
+            for (ValidationFinding f : report.findings()) {
+                out.printf(Locale.ROOT, "%-8s %-34s %s%s%n", f.severity(), f.code(), f.message(),
+                        f.remedy().isEmpty() ? "" : "\n" + " ".repeat(44) + "-> " + f.remedy());
+            }
+            out.println(report.hasErrors() ? report.errors().size() + " error(s): the migration would not start" : "no errors");
+        }
+        out.flush();
+        return report.hasErrors() ? 2 : 0;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.livemigrate.validation;
+
+import com.mongodb.MongoException;
+import dev.livemigrate.spi.CommandRunner;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonNumber;
+import org.bson.BsonValue;
+
+import java.util.Optional;
+
+/** Small helpers over command replies. */
+final class Commands {
+
+    private Commands() {
+    }
+
+    static BsonDocument command(String name) {
+        return new BsonDocument(name, new BsonInt32(1));
+    }
+
+    /** The reply, or empty when the server refuses the command. */
+    static Optional<BsonDocument> tryRun(CommandRunner runner, String database, BsonDocument command) {
+        try {
+            return Optional.of(runner.run(database, command));
+        } catch (MongoException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<Long> number(BsonDocument reply, String field) {
+        BsonValue v = reply.get(field);
+        return v instanceof BsonNumber n ? Optional.of(n.longValue()) : Optional.empty();
+    }
+
+    /** {@code [major, minor]} of a {@code buildInfo} reply. */
+    static int[] version(BsonDocument buildInfo) {
+        if (buildInfo.isArray("versionArray")) {
+            return new int[] {buildInfo.getArray("versionArray").get(0).asNumber().intValue(),
+                    buildInfo.getArray("versionArray").get(1).asNumber().intValue()};
+        }
+        String[] parts = buildInfo.getString("version").getValue().split("\\.");
+        return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+    }
+}

@@ -1,0 +1,66 @@
+package dev.livemigrate.validation;
+
+import com.google.auto.service.AutoService;
+import dev.livemigrate.ValidationFinding;
+import dev.livemigrate.spi.ValidationContext;
+import dev.livemigrate.spi.Validator;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Destination free space ({@code dbStats} {@code fsTotalSize - fsUsedSize}) against what the source holds:
+ * its {@code dataSize}, or its {@code storageSize} where that is smaller (a compressed source is stored
+ * compressed on the destination too), with {@value #HEADROOM_PERCENT}% headroom for indexes and the oplog.
+ */
+@AutoService(Validator.class)
+public final class DiskSpaceValidator implements Validator {
+
+    static final int HEADROOM_PERCENT = 20;
+
+    @Override
+    public String name() {
+        return "disk-space";
+    }
+
+    @Override
+    public List<ValidationFinding> validate(ValidationContext context) {
+        long needed = 0;
+        BsonDocument databases = context.source().run("admin", new BsonDocument("listDatabases", new org.bson.BsonInt32(1))
+                .append("nameOnly", org.bson.BsonBoolean.TRUE));
+        for (BsonValue db : databases.getArray("databases")) {
+            String name = db.asDocument().getString("name").getValue();
+            if (List.of("admin", "local", "config").contains(name)) {
+                continue;
+            }
+            BsonDocument stats = context.source().run(name, Commands.command("dbStats"));
+            long data = Commands.number(stats, "dataSize").orElse(0L);
+            long storage = Commands.number(stats, "storageSize").orElse(0L);
+            needed += storage > 0 ? Math.min(data, storage) : data;
+        }
+        long withHeadroom = needed + needed * HEADROOM_PERCENT / 100;
+        BsonDocument destination = Commands.tryRun(context.destination(), "admin", Commands.command("dbStats")).orElse(new BsonDocument());
+        List<ValidationFinding> findings = new ArrayList<>();
+        var total = Commands.number(destination, "fsTotalSize");
+        var used = Commands.number(destination, "fsUsedSize");
+        if (total.isEmpty() || used.isEmpty()) {
+            findings.add(ValidationFinding.warning("DESTINATION_FREE_SPACE_UNKNOWN", "the destination does not report its free disk space;"
+                    + " the source holds " + gib(needed), "make sure the destination has at least " + gib(withHeadroom) + " free"));
+        } else if (total.get() - used.get() < withHeadroom) {
+            findings.add(ValidationFinding.error("DESTINATION_DISK_TOO_SMALL", "the destination has " + gib(total.get() - used.get())
+                    + " free, the source holds " + gib(needed) + " (" + gib(withHeadroom) + " with headroom)",
+                    "give the destination more disk, or migrate fewer namespaces"));
+        } else {
+            findings.add(ValidationFinding.info("DESTINATION_DISK", gib(total.get() - used.get()) + " free on the destination for "
+                    + gib(needed) + " of source data"));
+        }
+        return findings;
+    }
+
+    static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+}

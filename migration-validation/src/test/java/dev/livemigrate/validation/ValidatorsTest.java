@@ -1,0 +1,111 @@
+package dev.livemigrate.validation;
+
+import dev.livemigrate.ValidationFinding;
+import dev.livemigrate.spi.Validator;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.ServiceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every check, both outcomes, on recorded replies shaped like MongoDB's documented output. */
+class ValidatorsTest {
+
+    private static final String REPLICA_SET = "{ismaster: true, setName: 'rs0', hosts: ['a:27017', 'b:27017', 'c:27017'], ok: 1}";
+    private static final String STANDALONE = "{ismaster: true, maxWireVersion: 21, ok: 1}";
+    private static final String MONGOS = "{ismaster: true, msg: 'isdbgrid', me: 'router:27017', ok: 1}";
+
+    @Test
+    void theValidatorsAreRegistered() {
+        assertThat(ServiceLoader.load(Validator.class).stream().map(ServiceLoader.Provider::type)).contains(TopologyValidator.class,
+                VersionValidator.class, DiskSpaceValidator.class, OplogWindowValidator.class, PrivilegesValidator.class);
+    }
+
+    @Test
+    void topologyAcceptsReplicaSetsAndShardedClustersAndRejectsAStandalone() {
+        assertThat(codes(new TopologyValidator(), new Recorded().reply("isMaster", REPLICA_SET), new Recorded(), true))
+                .containsExactly("INFO SOURCE_TOPOLOGY");
+        assertThat(new TopologyValidator().validate(Recorded.context(new Recorded().reply("isMaster", REPLICA_SET), new Recorded(), true))
+                .get(0).message()).contains("rs0", "a:27017", "c:27017");
+        assertThat(codes(new TopologyValidator(), new Recorded().reply("isMaster", MONGOS), new Recorded(), true))
+                .containsExactly("INFO SOURCE_TOPOLOGY");
+        assertThat(codes(new TopologyValidator(), new Recorded().reply("isMaster", STANDALONE), new Recorded(), true))
+                .containsExactly("ERROR SOURCE_STANDALONE");
+        assertThat(codes(new TopologyValidator(), new Recorded().reply("isMaster", STANDALONE), new Recorded(), false))
+                .containsExactly("INFO SOURCE_TOPOLOGY");
+    }
+
+    @Test
+    void versionsMustBeSupportedAndTheDestinationNoOlder() {
+        Recorded v60 = new Recorded().reply("buildInfo", "{version: '6.0.14', versionArray: [6, 0, 14, 0], ok: 1}")
+                .reply("getParameter", "{featureCompatibilityVersion: {version: '6.0'}, ok: 1}");
+        Recorded v70 = new Recorded().reply("buildInfo", "{version: '7.0.5', versionArray: [7, 0, 5, 0], ok: 1}")
+                .reply("getParameter", "{featureCompatibilityVersion: {version: '6.0'}, ok: 1}");
+        Recorded v42 = new Recorded().reply("buildInfo", "{version: '4.2.24', versionArray: [4, 2, 24, 0], ok: 1}");
+
+        assertThat(codes(new VersionValidator(), v60, v70, true)).containsExactly("INFO VERSIONS", "WARNING FCV_BELOW_VERSION");
+        assertThat(codes(new VersionValidator(), v70, v60, true)).contains("ERROR DESTINATION_OLDER_THAN_SOURCE");
+        assertThat(codes(new VersionValidator(), v42, v70, true)).contains("ERROR UNSUPPORTED_VERSION");
+    }
+
+    @Test
+    void theDestinationMustHaveRoomForTheSourceData() {
+        Recorded source = new Recorded()
+                .reply("listDatabases", "{databases: [{name: 'sales'}, {name: 'admin'}], ok: 1}")
+                .reply("dbStats@sales", "{db: 'sales', dataSize: 10737418240, storageSize: 4294967296, ok: 1}");
+        Recorded roomy = new Recorded().reply("dbStats", "{db: 'admin', fsTotalSize: 107374182400, fsUsedSize: 10737418240, ok: 1}");
+        Recorded tight = new Recorded().reply("dbStats", "{db: 'admin', fsTotalSize: 10737418240, fsUsedSize: 6442450944, ok: 1}");
+        Recorded unknown = new Recorded().reply("dbStats", "{db: 'admin', dataSize: 0, ok: 1}");
+
+        assertThat(codes(new DiskSpaceValidator(), source, roomy, true)).containsExactly("INFO DESTINATION_DISK");
+        List<ValidationFinding> tooSmall = new DiskSpaceValidator().validate(Recorded.context(source, tight, true));
+        assertThat(tooSmall).extracting(ValidationFinding::code).containsExactly("DESTINATION_DISK_TOO_SMALL");
+        assertThat(tooSmall.get(0).message()).contains("4.00 GiB free", "source holds 4.00 GiB"); // compressed: storageSize counts
+        assertThat(codes(new DiskSpaceValidator(), source, unknown, true)).containsExactly("WARNING DESTINATION_FREE_SPACE_UNKNOWN");
+    }
+
+    @Test
+    void theOplogWindowMustOutlastTheCopy() {
+        String dbs = "{databases: [{name: 'sales', sizeOnDisk: 107374182400}], ok: 1}"; // 100 GiB: ~2048 s at 50 MiB/s
+        assertThat(codes(new OplogWindowValidator(), oplog(dbs, 1000, 1_000_000_000L, 1_000_000_000L), new Recorded(), true))
+                .containsExactly("ERROR OPLOG_WINDOW_TOO_SHORT");
+        assertThat(codes(new OplogWindowValidator(), oplog(dbs, 3000, 1_000_000_000L, 1_000_000_000L), new Recorded(), true))
+                .containsExactly("WARNING OPLOG_WINDOW_TIGHT");
+        assertThat(codes(new OplogWindowValidator(), oplog(dbs, 86_400, 1_000_000_000L, 1_000_000_000L), new Recorded(), true))
+                .containsExactly("INFO OPLOG_WINDOW");
+        assertThat(new OplogWindowValidator().validate(Recorded.context(oplog(dbs, 10, 1_000L, 1_000_000_000L), new Recorded(), true))
+                .get(0).message()).contains("not full yet");
+        assertThat(codes(new OplogWindowValidator(), oplog(dbs, 10, 1_000_000_000L, 1_000_000_000L), new Recorded(), false)).isEmpty();
+    }
+
+    @Test
+    void theUsersNeedTheirRoles() {
+        Recorded backupOnly = new Recorded().reply("isMaster", REPLICA_SET).reply("connectionStatus",
+                "{authInfo: {authenticatedUsers: [{user: 'mig', db: 'admin'}], authenticatedUserRoles: [{role: 'backup', db: 'admin'}]}, ok: 1}");
+        Recorded writer = new Recorded().reply("connectionStatus",
+                "{authInfo: {authenticatedUsers: [{user: 'w', db: 'admin'}], authenticatedUserRoles: [{role: 'readWriteAnyDatabase', db: 'admin'}]}, ok: 1}");
+        Recorded root = new Recorded().reply("isMaster", MONGOS).reply("connectionStatus",
+                "{authInfo: {authenticatedUsers: [{user: 'r', db: 'admin'}], authenticatedUserRoles: [{role: 'root', db: 'admin'}]}, ok: 1}");
+        Recorded noAuth = new Recorded().reply("connectionStatus", "{authInfo: {authenticatedUsers: [], authenticatedUserRoles: []}, ok: 1}");
+
+        List<ValidationFinding> missing = new PrivilegesValidator().validate(Recorded.context(backupOnly, writer, true));
+        assertThat(missing).extracting(ValidationFinding::code).containsExactly("SOURCE_MISSING_ROLE");
+        assertThat(missing.get(0).message()).contains("'mig'", "readAnyDatabase");
+        assertThat(missing.get(0).remedy()).contains("grantRolesToUser('mig', ['readAnyDatabase'])");
+        assertThat(codes(new PrivilegesValidator(), root, writer, true)).isEmpty();
+        assertThat(codes(new PrivilegesValidator(), root, noAuth, true)).containsExactly("INFO DESTINATION_AUTH");
+    }
+
+    private static Recorded oplog(String databases, long windowSeconds, long size, long maxSize) {
+        return new Recorded().reply("listDatabases", databases)
+                .reply("collStats@local", "{ns: 'local.oplog.rs', size: " + size + ", maxSize: " + maxSize + ", capped: true, ok: 1}")
+                .reply("find@local", "{cursor: {id: 0, ns: 'local.oplog.rs', firstBatch: [{ts: {$timestamp: {t: "
+                        + (1_700_000_000L + windowSeconds) + ", i: 1}}}]}, ok: 1}")
+                .firstTs(1_700_000_000L);
+    }
+
+    private static List<String> codes(Validator v, Recorded source, Recorded destination, boolean live) {
+        return v.validate(Recorded.context(source, destination, live)).stream().map(f -> f.severity() + " " + f.code()).toList();
+    }
+}
