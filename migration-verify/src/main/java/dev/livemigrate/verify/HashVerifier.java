@@ -33,7 +33,8 @@ public final class HashVerifier extends NamespaceVerifier {
     static final int BUCKETS = 4096;
     /** Most mismatched ids named per namespace; the total is always given. */
     static final int MAX_NAMED = 20;
-    private static final int RECHECK_ROUNDS = 3;
+    private static final int RECHECK_ROUNDS = 5;
+    private static final long RECHECK_PAUSE_MILLIS = 500;
 
     @Override
     public String name() {
@@ -88,9 +89,20 @@ public final class HashVerifier extends NamespaceVerifier {
         }
         List<Mismatch> mismatches = differing.isEmpty() ? List.of() : drillDown(source, destination, differing);
         for (int round = 0; round < RECHECK_ROUNDS && !mismatches.isEmpty(); round++) {
+            if (round > 0) {
+                pause(); // give a live migration time to apply what is still on its way
+            }
             mismatches = recheck(source, destination, mismatches);
         }
         return new Outcome(sb.documents, mismatches);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RECHECK_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static List<Mismatch> drillDown(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination,
