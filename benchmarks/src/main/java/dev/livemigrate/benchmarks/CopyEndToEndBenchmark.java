@@ -42,6 +42,10 @@ public class CopyEndToEndBenchmark {
     @Param({"200"})
     public int documentBytes;
 
+    /** Partitions copied at once by the engine. */
+    @Param({"4"})
+    public int copyParallelism;
+
     private MongoServer sourceServer;
     private MongoServer destinationServer;
     private String source;
@@ -94,7 +98,7 @@ public class CopyEndToEndBenchmark {
     @Benchmark
     public Object engine() {
         return Migrations.run(MigrationSpec.builder().source(source).destination(destination).continuousSync(false)
-                .partitionSizeBytes(4L * 1024 * 1024).build(), Duration.ofHours(1));
+                .copyParallelism(copyParallelism).partitionSizeBytes(4L * 1024 * 1024).build(), Duration.ofHours(1));
     }
 
     @Benchmark
