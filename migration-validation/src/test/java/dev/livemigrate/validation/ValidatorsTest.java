@@ -19,7 +19,8 @@ class ValidatorsTest {
     @Test
     void theValidatorsAreRegistered() {
         assertThat(ServiceLoader.load(Validator.class).stream().map(ServiceLoader.Provider::type)).contains(TopologyValidator.class,
-                VersionValidator.class, DiskSpaceValidator.class, OplogWindowValidator.class, PrivilegesValidator.class);
+                VersionValidator.class, DiskSpaceValidator.class, OplogWindowValidator.class, PrivilegesValidator.class,
+                CollectionKindsValidator.class);
     }
 
     @Test
@@ -90,11 +91,47 @@ class ValidatorsTest {
         Recorded noAuth = new Recorded().reply("connectionStatus", "{authInfo: {authenticatedUsers: [], authenticatedUserRoles: []}, ok: 1}");
 
         List<ValidationFinding> missing = new PrivilegesValidator().validate(Recorded.context(backupOnly, writer, true));
-        assertThat(missing).extracting(ValidationFinding::code).containsExactly("SOURCE_MISSING_ROLE");
+        assertThat(missing).extracting(ValidationFinding::code).containsExactly("SOURCE_MISSING_ROLE", "SOURCE_CANNOT_BLOCK_WRITES");
         assertThat(missing.get(0).message()).contains("'mig'", "readAnyDatabase");
         assertThat(missing.get(0).remedy()).contains("grantRolesToUser('mig', ['readAnyDatabase'])");
         assertThat(codes(new PrivilegesValidator(), root, writer, true)).isEmpty();
         assertThat(codes(new PrivilegesValidator(), root, noAuth, true)).containsExactly("INFO DESTINATION_AUTH");
+    }
+
+    @Test
+    void aSourceUserWithoutBypassWriteBlockingModeIsWarned() {
+        String roles = "authenticatedUserRoles: [{role: 'readAnyDatabase', db: 'admin'}, {role: 'backup', db: 'admin'}]";
+        Recorded without = new Recorded().reply("isMaster", REPLICA_SET).reply("connectionStatus",
+                "{authInfo: {authenticatedUsers: [{user: 'mig', db: 'admin'}], " + roles + ", authenticatedUserPrivileges:"
+                        + " [{resource: {cluster: true}, actions: ['listDatabases', 'serverStatus']}]}, ok: 1}");
+        Recorded with = new Recorded().reply("isMaster", REPLICA_SET).reply("connectionStatus",
+                "{authInfo: {authenticatedUsers: [{user: 'mig', db: 'admin'}], " + roles + ", authenticatedUserPrivileges:"
+                        + " [{resource: {cluster: true}, actions: ['bypassWriteBlockingMode', 'listDatabases']}]}, ok: 1}");
+        Recorded noAuth = new Recorded().reply("connectionStatus", "{authInfo: {authenticatedUsers: [], authenticatedUserRoles: []}, ok: 1}");
+
+        assertThat(codes(new PrivilegesValidator(), without, noAuth, true)).containsExactly("WARNING SOURCE_CANNOT_BLOCK_WRITES", "INFO DESTINATION_AUTH");
+        assertThat(codes(new PrivilegesValidator(), with, noAuth, true)).containsExactly("INFO DESTINATION_AUTH");
+    }
+
+    @Test
+    void namesCollectionsTheDestinationCannotHold() {
+        Recorded source = new Recorded()
+                .reply("listDatabases", "{databases: [{name: 'iot'}], ok: 1}")
+                .reply("listCollections@iot", "{cursor: {id: 0, ns: 'iot.$cmd.listCollections', firstBatch: ["
+                        + "{name: 'weather', type: 'timeseries', options: {timeseries: {timeField: 'ts'}}},"
+                        + "{name: 'patients', type: 'collection', options: {encryptedFields: {fields: []}}},"
+                        + "{name: 'readings', type: 'collection', options: {}},"
+                        + "{name: 'recent', type: 'view', options: {viewOn: 'readings', pipeline: []}},"
+                        + "{name: 'orphan', type: 'view', options: {viewOn: 'gone', pipeline: []}}]}, ok: 1}");
+        Recorded old = new Recorded().reply("buildInfo", "{version: '4.4.29', versionArray: [4, 4, 29, 0], ok: 1}");
+        Recorded v8 = new Recorded().reply("buildInfo", "{version: '8.0.4', versionArray: [8, 0, 4, 0], ok: 1}");
+
+        List<ValidationFinding> findings = new CollectionKindsValidator().validate(Recorded.context(source, old, true));
+        assertThat(findings).extracting(f -> f.severity() + " " + f.code()).containsExactly("ERROR UNSUPPORTED_TIME_SERIES",
+                "ERROR UNSUPPORTED_QUERYABLE_ENCRYPTION", "WARNING VIEW_WITHOUT_SOURCE");
+        assertThat(findings).extracting(ValidationFinding::message).anySatisfy(m -> assertThat(m).contains("iot.weather"))
+                .anySatisfy(m -> assertThat(m).contains("iot.patients")).anySatisfy(m -> assertThat(m).contains("iot.orphan", "iot.gone"));
+        assertThat(codes(new CollectionKindsValidator(), source, v8, true)).containsExactly("WARNING VIEW_WITHOUT_SOURCE");
     }
 
     private static Recorded oplog(String databases, long windowSeconds, long size, long maxSize) {

@@ -1,0 +1,69 @@
+package dev.livemigrate.validation;
+
+import com.google.auto.service.AutoService;
+import dev.livemigrate.ValidationFinding;
+import dev.livemigrate.spi.ValidationContext;
+import dev.livemigrate.spi.Validator;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Collections the engine cannot migrate faithfully to this destination, named one by one: time-series
+ * collections to a destination before MongoDB 5.0, queryable-encryption collections to one before 7.0,
+ * and views whose source collection does not exist.
+ */
+@AutoService(Validator.class)
+public final class CollectionKindsValidator implements Validator {
+
+    @Override
+    public String name() {
+        return "collection-kinds";
+    }
+
+    @Override
+    public List<ValidationFinding> validate(ValidationContext context) {
+        int[] destination = Commands.version(context.destination().run("admin", Commands.command("buildInfo")));
+        List<ValidationFinding> findings = new ArrayList<>();
+        BsonDocument databases = context.source().run("admin", new BsonDocument("listDatabases", new BsonInt32(1))
+                .append("nameOnly", BsonBoolean.TRUE));
+        for (BsonValue db : databases.getArray("databases")) {
+            String name = db.asDocument().getString("name").getValue();
+            if (List.of("admin", "local", "config", "__livemigrate").contains(name)) {
+                continue;
+            }
+            List<BsonDocument> collections = new ArrayList<>();
+            context.source().run(name, new BsonDocument("listCollections", new BsonInt32(1)))
+                    .getDocument("cursor").getArray("firstBatch").forEach(c -> collections.add(c.asDocument()));
+            Set<String> names = new HashSet<>();
+            collections.forEach(c -> names.add(c.getString("name").getValue()));
+            for (BsonDocument c : collections) {
+                String ns = name + "." + c.getString("name").getValue();
+                String type = c.getString("type", new BsonString("collection")).getValue();
+                BsonDocument options = c.getDocument("options", new BsonDocument());
+                if (type.equals("timeseries") && destination[0] < 5) {
+                    findings.add(ValidationFinding.error("UNSUPPORTED_TIME_SERIES", "the time-series collection " + ns
+                            + " cannot be created on the destination's MongoDB " + destination[0] + "." + destination[1],
+                            "migrate to MongoDB 5.0 or newer, or exclude " + ns));
+                }
+                if (options.containsKey("encryptedFields") && destination[0] < 7) {
+                    findings.add(ValidationFinding.error("UNSUPPORTED_QUERYABLE_ENCRYPTION", "the queryable-encryption collection "
+                            + ns + " needs MongoDB 7.0 or newer on the destination", "upgrade the destination, or exclude " + ns));
+                }
+                if (type.equals("view") && options.isString("viewOn") && !names.contains(options.getString("viewOn").getValue())) {
+                    findings.add(ValidationFinding.warning("VIEW_WITHOUT_SOURCE", "the view " + ns + " reads "
+                            + name + "." + options.getString("viewOn").getValue() + ", which does not exist",
+                            "create the missing collection or drop or exclude the view; it is migrated as defined"));
+                }
+            }
+        }
+        return findings;
+    }
+}
