@@ -82,6 +82,7 @@ public final class ChangeSync implements AutoCloseable {
     private volatile Duration lag;
     private volatile double eventsPerSecond;
     private long previousSampleNanos;
+    private long ticks;
     private long previousApplied;
 
     /**
@@ -526,7 +527,11 @@ public final class ChangeSync implements AutoCloseable {
         try {
             persistCheckpoints();
             measure();
-            reconcile();
+            // per-collection streams depend on the poll to find new collections; a cluster-wide stream sees
+            // them itself and only needs it for index builds on servers without expanded events
+            if (!clusterStreams || (!expandedEvents && ++ticks % 10 == 0) || ticks++ % 60 == 0) {
+                reconcile();
+            }
         } catch (Throwable t) {
             if (closing) {
                 return;

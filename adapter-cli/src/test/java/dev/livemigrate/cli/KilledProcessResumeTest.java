@@ -1,0 +1,98 @@
+package dev.livemigrate.cli;
+
+import com.mongodb.client.MongoCollection;
+import dev.livemigrate.MigrationSession;
+import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.MigrationState;
+import dev.livemigrate.Migrations;
+import dev.livemigrate.Namespace;
+import dev.livemigrate.core.testing.EmbeddedMongo;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static dev.livemigrate.core.testing.DataAssertions.assertSameDocuments;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A migration process killed outright (SIGKILL) twice, once it has copied and once it has applied changes, then resumed. */
+class KilledProcessResumeTest {
+
+    @RegisterExtension
+    final EmbeddedMongo source = new EmbeddedMongo();
+    @RegisterExtension
+    final EmbeddedMongo destination = new EmbeddedMongo();
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void resumesAfterTheProcessIsKilled() throws Exception {
+        MongoCollection<Document> items = source.client().getDatabase("shop").getCollection("items");
+        List<Document> seed = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            seed.add(new Document("_id", i % 2 == 0 ? i : "k" + i).append("n", 0).append("pad", "x".repeat(300)));
+        }
+        items.insertMany(seed);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            for (int op = 0; writing.get() && op < 1500; op++) { // bounded: the embedded oplog is rescanned per read
+                Object id = op % 2 == 0 ? (op % 20_000) : "k" + (op % 20_000 | 1);
+                items.updateOne(new Document("_id", id), new Document("$inc", new Document("n", 1)));
+                if (op % 7 == 0) {
+                    items.insertOne(new Document("_id", "new-" + op));
+                }
+                if (op % 11 == 0) {
+                    items.deleteOne(new Document("_id", "new-" + (op - 77)));
+                }
+            }
+        });
+        writer.start();
+
+        killWhen("copiedDocuments\": [1-9]");   // copying, or just past it
+        killWhen("eventsApplied\": [1-9]");     // applying changes
+        writing.set(false);
+        writer.join();
+
+        try (MigrationSession session = Migrations.start(MigrationSpec.builder().migrationId("killed")
+                .source(source.connectionString()).destination(destination.connectionString()).build())) {
+            Namespace ns = Namespace.parse("shop.items");
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(session.state()).isIn(MigrationState.SYNCING, MigrationState.READY_TO_CUTOVER);
+                assertThat(session.progress().lag()).isEqualTo(Duration.ZERO);
+                assertSameDocuments(source.client(), ns, destination.client(), ns);
+            });
+        }
+    }
+
+    /** Runs the CLI until a JSON line matches the pattern, then kills it without warning. */
+    private void killWhen(String progress) throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LivemigrateCommand.class.getName(), "run",
+                "--source", source.connectionString(), "--destination", destination.connectionString(),
+                "--json", "--migration-id", "killed", "--lag-threshold", "0s")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reading = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                r.lines().forEach(lines::add);
+            } catch (java.io.IOException ignored) {
+                // the process was killed
+            }
+        });
+        reading.start();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5)).until(() -> lines.stream()
+                .anyMatch(l -> l.matches(".*" + progress + ".*")));
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        reading.join();
+    }
+}
