@@ -53,15 +53,35 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultMigrationEngine.class);
 
+    /**
+     * The two sides of a spec, resolved without contacting either: the source through its provider, both
+     * with bounded timeouts, checked to be different deployments.
+     */
+    private record Sides(Source source, MongoClientSettings sourceSettings, MongoClientSettings destinationSettings,
+                         String destinationDescription) {
+
+        static Sides of(MigrationSpec spec) {
+            ConnectionString destinationUri = ConnectionStrings.parse(spec.destination(), "destination");
+            Source source = provider(spec.source().kind()).open(spec.source());
+            Sides sides = new Sides(source, Clients.bounded(source.clientSettings(), spec.connectTimeout()),
+                    Clients.settings(destinationUri, spec.connectTimeout()), Secrets.redactConnectionString(spec.destination()));
+            try {
+                checkDistinct(sides.sourceSettings, sides.destinationSettings, source.description(), sides.destinationDescription);
+            } catch (RuntimeException e) {
+                source.close();
+                throw e;
+            }
+            return sides;
+        }
+    }
+
     @Override
     public MigrationSession start(MigrationSpec spec) {
-        SourceProvider provider = provider(spec.source().kind());
-        ConnectionString destinationUri = ConnectionStrings.parse(spec.destination(), "destination");
-        Source source = provider.open(spec.source());
-        MongoClientSettings sourceSettings = Clients.bounded(source.clientSettings(), spec.connectTimeout());
-        MongoClientSettings destinationSettings = Clients.settings(destinationUri, spec.connectTimeout());
-        String destinationDescription = Secrets.redactConnectionString(spec.destination());
-        checkDistinct(sourceSettings, destinationSettings, source.description(), destinationDescription);
+        Sides sides = Sides.of(spec);
+        Source source = sides.source();
+        MongoClientSettings sourceSettings = sides.sourceSettings();
+        MongoClientSettings destinationSettings = sides.destinationSettings();
+        String destinationDescription = sides.destinationDescription();
 
         MongoClient sourceClient = null;
         MongoClient destinationClient = null;
@@ -116,16 +136,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
     @Override
     public ValidationReport validate(MigrationSpec spec) {
-        ConnectionString destinationUri = ConnectionStrings.parse(spec.destination(), "destination");
-        Source source = provider(spec.source().kind()).open(spec.source());
-        MongoClientSettings sourceSettings = Clients.bounded(source.clientSettings(), spec.connectTimeout());
-        MongoClientSettings destinationSettings = Clients.settings(destinationUri, spec.connectTimeout());
-        checkDistinct(sourceSettings, destinationSettings, source.description(), Secrets.redactConnectionString(spec.destination()));
-        try (MongoClient s = Clients.create(sourceSettings); MongoClient d = Clients.create(destinationSettings)) {
+        Sides sides = Sides.of(spec);
+        Source source = sides.source();
+        try (MongoClient s = Clients.create(sides.sourceSettings()); MongoClient d = Clients.create(sides.destinationSettings())) {
             List<ValidationFinding> unreachable = new ArrayList<>();
             reachable(() -> Clients.ping(s, "source", source.description(), ErrorCode.SOURCE_UNREACHABLE), unreachable);
-            reachable(() -> Clients.ping(d, "destination", Secrets.redactConnectionString(spec.destination()),
-                    ErrorCode.DESTINATION_UNREACHABLE), unreachable);
+            reachable(() -> Clients.ping(d, "destination", sides.destinationDescription(), ErrorCode.DESTINATION_UNREACHABLE), unreachable);
             if (!unreachable.isEmpty()) {
                 return new ValidationReport(unreachable);
             }
@@ -146,12 +162,13 @@ public final class DefaultMigrationEngine implements MigrationEngine {
     @Override
     public List<VerificationResult> verify(String source, String destination, List<String> includes) {
         MigrationSpec spec = MigrationSpec.builder().source(source).destination(destination).continuousSync(false).build();
-        MongoClientSettings sourceSettings = Clients.settings(ConnectionStrings.parse(source, "source"), spec.connectTimeout());
-        MongoClientSettings destinationSettings = Clients.settings(ConnectionStrings.parse(destination, "destination"), spec.connectTimeout());
-        checkDistinct(sourceSettings, destinationSettings, Secrets.redactConnectionString(source), Secrets.redactConnectionString(destination));
+        Sides sides = Sides.of(spec);
+        sides.source().close();
+        MongoClientSettings sourceSettings = sides.sourceSettings();
+        MongoClientSettings destinationSettings = sides.destinationSettings();
         Map<Namespace, Namespace> namespaces;
         try (MongoClient s = Clients.create(sourceSettings)) {
-            Clients.ping(s, "source", Secrets.redactConnectionString(source), ErrorCode.SOURCE_UNREACHABLE);
+            Clients.ping(s, "source", sides.source().description(), ErrorCode.SOURCE_UNREACHABLE);
             Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(s);
             catalog.values().removeIf(CollectionInfo::isView);
             namespaces = new NamespaceMapper(includes, List.of(), Map.of()).map(catalog.keySet());

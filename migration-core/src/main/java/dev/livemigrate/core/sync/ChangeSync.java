@@ -662,9 +662,4 @@ public final class ChangeSync implements AutoCloseable {
         }
         return new MigrationException(ErrorCode.INTERNAL, "following the source's changes failed unexpectedly: " + t, t);
     }
-
-    /** For diagnostics: the destination namespaces this sync writes. */
-    public Map<Namespace, Namespace> namespaces() {
-        return Map.copyOf(known);
-    }
 }
