@@ -12,13 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -76,23 +71,13 @@ class KilledProcessResumeTest {
 
     /** Runs the CLI until a JSON line matches the pattern, then kills it without warning. */
     private void killWhen(String progress) throws Exception {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LivemigrateCommand.class.getName(), "run",
+        CliProcess cli = new CliProcess(ProcessBuilder.Redirect.DISCARD, "run",
                 "--source", source.connectionString(), "--destination", destination.connectionString(),
-                "--json", "--migration-id", "killed", "--lag-threshold", "0s")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reading = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                r.lines().forEach(lines::add);
-            } catch (java.io.IOException ignored) {
-                // the process was killed
-            }
-        });
-        reading.start();
+                "--json", "--migration-id", "killed", "--lag-threshold", "0s");
+        List<String> lines = cli.lines;
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5)).until(() -> lines.stream()
                 .anyMatch(l -> l.matches(".*" + progress + ".*")));
-        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        reading.join();
+        cli.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        cli.awaitOutput();
     }
 }

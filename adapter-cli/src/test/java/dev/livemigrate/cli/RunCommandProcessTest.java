@@ -11,14 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,31 +47,19 @@ class RunCommandProcessTest {
         });
         writer.start();
 
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LivemigrateCommand.class.getName(), "run",
+        CliProcess cli = new CliProcess(ProcessBuilder.Redirect.INHERIT, "run",
                 "--source", source.connectionString(), "--destination", destination.connectionString(),
-                "--json", "--lag-threshold", "5s", "--migration-id", "cli-run", "--verify")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reading = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                r.lines().forEach(lines::add);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        reading.start();
+                "--json", "--lag-threshold", "5s", "--migration-id", "cli-run", "--verify");
+        List<String> lines = cli.lines;
 
         await().atMost(java.time.Duration.ofMinutes(2)).until(() -> lines.stream().anyMatch(l -> l.contains("\"state\": \"READY_TO_CUTOVER\"")));
         writing.set(false);
         writer.join();
-        try (Writer stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
-            stdin.write("cutover\n");
-        }
-        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        reading.join();
+        cli.answer("cutover");
+        assertThat(cli.process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        cli.awaitOutput();
 
-        assertThat(process.exitValue()).as(String.join("\n", lines)).isZero();
+        assertThat(cli.process.exitValue()).as(String.join("\n", lines)).isZero();
         List<BsonDocument> events = lines.stream().map(BsonDocument::parse).toList();
         assertThat(events).anySatisfy(e -> {
             assertThat(e.getString("type").getValue()).isEqualTo("progress");
