@@ -27,10 +27,17 @@ public enum ErrorCode {
     MIGRATION_ID_CONFLICT(2),
     /** A pre-flight check found an ERROR; the message lists every one. */
     VALIDATION_FAILED(2),
-    /** The source could not be reached in time. */
+    /**
+     * The source could not be reached or refused the connection; the message names the driver's reason (host not
+     * found, connection refused, timeout, TLS handshake, authentication).
+     */
     SOURCE_UNREACHABLE(2),
-    /** The destination could not be reached in time. */
+    /** The destination could not be reached or refused the connection; the message names the reason. */
     DESTINATION_UNREACHABLE(2),
+    /** A CA file given for TLS does not exist or cannot be read. */
+    CA_FILE_UNREADABLE(2),
+    /** A CA file given for TLS holds no PEM certificate. */
+    CA_FILE_NOT_PEM(2),
     /** No migration engine implementation was found through {@link java.util.ServiceLoader}. */
     ENGINE_NOT_FOUND(1),
     /** The source keeps no change history (a standalone server): only a one-time copy is possible. */

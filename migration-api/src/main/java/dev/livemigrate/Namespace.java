@@ -1,6 +1,7 @@
 package dev.livemigrate;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A database and collection name, {@code database.collection}.
@@ -8,6 +9,9 @@ import java.util.Objects;
  * @since 0.1
  */
 public record Namespace(String database, String collection) implements Comparable<Namespace> {
+
+    /** Databases a migration never copies: the servers' own and livemigrate's metadata. */
+    public static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config", "__livemigrate");
 
     public Namespace {
         Objects.requireNonNull(database, "database");
@@ -27,6 +31,11 @@ public record Namespace(String database, String collection) implements Comparabl
             throw new IllegalArgumentException("'" + fullName + "' is not a namespace of the form database.collection");
         }
         return new Namespace(fullName.substring(0, dot), fullName.substring(dot + 1));
+    }
+
+    /** Whether this namespace belongs to the server or to livemigrate ({@code system.*} collections included). */
+    public boolean isSystem() {
+        return SYSTEM_DATABASES.contains(database) || collection.startsWith("system.");
     }
 
     public String fullName() {

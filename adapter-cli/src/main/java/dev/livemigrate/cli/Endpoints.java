@@ -1,6 +1,9 @@
 package dev.livemigrate.cli;
 
+import dev.livemigrate.SourceSettings;
 import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
 
 /** The two deployments every command talks to. */
 final class Endpoints {
@@ -8,6 +11,15 @@ final class Endpoints {
     @Option(names = "--source", required = true, description = "Source connection string.")
     String source;
 
+    @Option(names = "--source-ca-file", paramLabel = "PEM",
+            description = "CA certificate (PEM) to trust for the source's TLS certificates.")
+    Path sourceCaFile;
+
     @Option(names = "--destination", required = true, description = "Destination connection string.")
     String destination;
+
+    /** The self-managed source these options name. */
+    SourceSettings sourceSettings() {
+        return SourceSettings.builder().connectionString(source).caFile(sourceCaFile).build();
+    }
 }

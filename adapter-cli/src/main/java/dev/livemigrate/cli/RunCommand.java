@@ -18,8 +18,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -40,14 +38,8 @@ final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     Endpoints endpoints = new Endpoints();
-    @Option(names = "--include", description = "Namespace pattern to migrate, like sales.* (repeatable).")
-    List<String> includes = new ArrayList<>();
-    @Option(names = "--exclude", description = "Namespace pattern to leave out (repeatable).")
-    List<String> excludes = new ArrayList<>();
-    @Option(names = "--rename", description = "FROM=TO, like sales.*=shop.* or a.b=c.d (repeatable).")
-    List<String> renames = new ArrayList<>();
-    @Option(names = "--clear-destination", description = "Drop destination namespaces the migration writes.")
-    boolean clearDestination;
+    @CommandLine.Mixin
+    Selection selection = new Selection();
     @Option(names = "--verify", description = "Verify the destination after cutover.")
     boolean verify;
     @Option(names = "--cutover", defaultValue = "prompt", description = "prompt (type 'cutover' on standard input) or auto.")
@@ -74,8 +66,8 @@ final class RunCommand implements Callable<Integer> {
         ProgressRenderer renderer = new ProgressRenderer(out, System.console() != null, json);
         BlockingQueue<String> commands = new LinkedBlockingQueue<>();
         MigrationSpec.Builder builder = MigrationSpec.builder()
-                .source(endpoints.source).destination(endpoints.destination)
-                .clearDestination(clearDestination).verify(verify)
+                .source(endpoints.sourceSettings()).destination(endpoints.destination)
+                .verify(verify)
                 .listener(renderer)
                 .listener(new MigrationListener() {
                     @Override
@@ -85,15 +77,7 @@ final class RunCommand implements Callable<Integer> {
                         }
                     }
                 });
-        includes.forEach(builder::include);
-        excludes.forEach(builder::exclude);
-        for (String r : renames) {
-            int eq = r.indexOf('=');
-            if (eq <= 0 || eq == r.length() - 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--rename '" + r + "' must be FROM=TO, like sales.*=shop.*");
-            }
-            builder.rename(r.substring(0, eq), r.substring(eq + 1));
-        }
+        selection.applyTo(builder, spec.commandLine());
         if (lagThreshold != null) {
             builder.lagThreshold(lagThreshold);
         }

@@ -20,6 +20,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     Endpoints endpoints = new Endpoints();
+    @CommandLine.Mixin
+    Selection selection = new Selection();
     @Option(names = "--one-time-copy", description = "Check for a one-time copy instead of a live migration.")
     boolean oneTimeCopy;
     @Option(names = "--json", description = "The report as one JSON object.")
@@ -31,8 +33,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ValidationReport report = Migrations.validate(MigrationSpec.builder().source(endpoints.source)
-                .destination(endpoints.destination).continuousSync(!oneTimeCopy).build());
+        ValidationReport report = Migrations.validate(selection.applyTo(MigrationSpec.builder().source(endpoints.sourceSettings())
+                .destination(endpoints.destination).continuousSync(!oneTimeCopy), spec.commandLine()).build());
         if (json) {
             out.println(report.toJson());
         } else {

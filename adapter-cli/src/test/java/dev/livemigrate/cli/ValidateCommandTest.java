@@ -43,4 +43,30 @@ class ValidateCommandTest {
             standalone.stop();
         }
     }
+
+    @Test
+    void theSelectionOptionsAndTheCaFileAreChecked() {
+        source.client().getDatabase("app").getCollection("c").insertOne(new org.bson.Document("_id", 1));
+        source.client().getDatabase("app").getCollection("old").insertOne(new org.bson.Document("_id", 1));
+        destination.client().getDatabase("app").getCollection("old").insertOne(new org.bson.Document("_id", "theirs"));
+        String[] endpoints = {"--source", source.connectionString(), "--destination", destination.connectionString()};
+
+        StringWriter conflict = new StringWriter();
+        assertThat(LivemigrateCommand.execute(concat(new String[] {"validate"}, endpoints), new PrintWriter(conflict, true),
+                new PrintWriter(new StringWriter()))).isEqualTo(2);
+        assertThat(conflict.toString()).contains("DESTINATION_NAMESPACE_CONFLICT", "app.old");
+
+        StringWriter excluded = new StringWriter();
+        assertThat(LivemigrateCommand.execute(concat(new String[] {"validate", "--exclude", "app.old"}, endpoints),
+                new PrintWriter(excluded, true), new PrintWriter(new StringWriter()))).as(excluded.toString()).isZero();
+
+        StringWriter noCa = new StringWriter();
+        assertThat(LivemigrateCommand.execute(concat(new String[] {"validate", "--clear-destination", "--source-ca-file",
+                "/no/such/ca.pem"}, endpoints), new PrintWriter(noCa, true), new PrintWriter(new StringWriter()))).isEqualTo(2);
+        assertThat(noCa.toString()).contains("CA_FILE_UNREADABLE", "/no/such/ca.pem").doesNotContain("DESTINATION_NAMESPACE_CONFLICT");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
 }

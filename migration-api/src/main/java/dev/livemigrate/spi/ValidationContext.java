@@ -1,6 +1,9 @@
 package dev.livemigrate.spi;
 
 import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.Namespace;
+
+import java.util.List;
 
 /**
  * What a {@link Validator} may look at.
@@ -16,4 +19,20 @@ public interface ValidationContext {
 
     /** Commands against the destination. */
     CommandRunner destination();
+
+    /**
+     * Whether the migration copies this source namespace under the spec's include and exclude rules; system
+     * databases are never selected. The default selects every namespace outside the system databases.
+     */
+    default boolean selects(Namespace sourceNamespace) {
+        return !sourceNamespace.isSystem();
+    }
+
+    /**
+     * The network access list the source's provider manages, as CIDR blocks (for example {@code 10.0.0.0/8});
+     * empty when the provider manages none. See {@link Source#accessList()}.
+     */
+    default List<String> sourceAccessList() {
+        return List.of();
+    }
 }

@@ -22,7 +22,6 @@ import dev.livemigrate.core.sync.SourceClock;
 import dev.livemigrate.VerificationResult;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.ValidationReport;
-import dev.livemigrate.MigrationException;
 import dev.livemigrate.spi.MigrationEngine;
 import dev.livemigrate.spi.Verifier;
 import dev.livemigrate.spi.Source;
@@ -88,18 +87,10 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         try {
             sourceClient = Clients.create(sourceSettings);
             destinationClient = Clients.create(destinationSettings);
-            Clients.ping(sourceClient, "source", source.description(), ErrorCode.SOURCE_UNREACHABLE);
-            Clients.ping(destinationClient, "destination", destinationDescription, ErrorCode.DESTINATION_UNREACHABLE);
+            Reachability.require(sourceClient, source.description(), destinationClient, destinationDescription);
 
             // the start point of change capture, taken before anything is read (also fails early on a standalone)
             BsonTimestamp startAt = spec.continuousSync() ? SourceClock.now(sourceClient) : null;
-            ValidationReport validation = Validation.run(spec, sourceClient, destinationClient);
-            validation.findings().forEach(f -> LOG.info("pre-flight {} {}: {}", f.severity(), f.code(), f.message()));
-            if (validation.hasErrors()) {
-                throw new ValidationException(ErrorCode.VALIDATION_FAILED, validation.errors().size()
-                        + " pre-flight check(s) failed: " + validation.errors().stream()
-                        .map(f -> f.code() + ": " + f.message() + " (" + f.remedy() + ")").collect(Collectors.joining("; ")));
-            }
             Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(sourceClient);
             NamespaceMapper mapper = NamespaceMapper.of(spec);
             Map<Namespace, Namespace> mapping = mapper.map(catalog.keySet());
@@ -113,12 +104,11 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                 metadata.collections(spec.migrationId()).values().forEach(r -> ours.add(r.target()));
             }
             List<Namespace> conflicts = conflicts(destinationClient, destinationDatabases, mapping, ours);
-            if (!conflicts.isEmpty() && !spec.clearDestination()) {
-                throw new ValidationException(ErrorCode.DESTINATION_NAMESPACE_CONFLICT,
-                        "the destination already holds " + conflicts.size() + " namespace"
-                                + (conflicts.size() == 1 ? "" : "s") + " the migration would write: "
-                                + conflicts.stream().map(Namespace::fullName).collect(Collectors.joining(", "))
-                                + ". Drop them, exclude or rename them, or set clear-destination to drop them");
+            ValidationReport validation = Validation.run(spec, source, sourceClient, destinationClient,
+                    ns -> mapper.select(ns).isPresent(), conflictFindings(conflicts, spec.clearDestination()));
+            validation.findings().forEach(f -> LOG.info("pre-flight {} {}: {}", f.severity(), f.code(), f.message()));
+            if (validation.hasErrors()) {
+                throw refusal(validation);
             }
             Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
             mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
@@ -136,27 +126,79 @@ public final class DefaultMigrationEngine implements MigrationEngine {
 
     @Override
     public ValidationReport validate(MigrationSpec spec) {
-        Sides sides = Sides.of(spec);
+        Sides sides;
+        try {
+            sides = Sides.of(spec);
+        } catch (ConfigurationException e) {
+            if (e.errorCode() != ErrorCode.CA_FILE_UNREADABLE && e.errorCode() != ErrorCode.CA_FILE_NOT_PEM) {
+                throw e;
+            }
+            // the source cannot be opened: say why, and still check the destination
+            List<ValidationFinding> findings = new ArrayList<>();
+            findings.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), "give the path of the CA certificate"
+                    + " (PEM) that signed the source's server certificates"));
+            MongoClientSettings destination = Clients.settings(ConnectionStrings.parse(spec.destination(), "destination"), spec.connectTimeout());
+            try (MongoClient d = Clients.create(destination)) {
+                Reachability.check(d, "destination", Secrets.redactConnectionString(spec.destination()))
+                        .ifPresent(f -> findings.add(f.finding()));
+            }
+            return new ValidationReport(findings);
+        }
         Source source = sides.source();
         try (MongoClient s = Clients.create(sides.sourceSettings()); MongoClient d = Clients.create(sides.destinationSettings())) {
-            List<ValidationFinding> unreachable = new ArrayList<>();
-            reachable(() -> Clients.ping(s, "source", source.description(), ErrorCode.SOURCE_UNREACHABLE), unreachable);
-            reachable(() -> Clients.ping(d, "destination", sides.destinationDescription(), ErrorCode.DESTINATION_UNREACHABLE), unreachable);
+            List<ValidationFinding> unreachable = Reachability.checkBoth(s, source.description(), d, sides.destinationDescription())
+                    .stream().map(Reachability.Failure::finding).toList();
             if (!unreachable.isEmpty()) {
                 return new ValidationReport(unreachable);
             }
-            return Validation.run(spec, s, d);
+            NamespaceMapper mapper = NamespaceMapper.of(spec);
+            List<ValidationFinding> engine = new ArrayList<>();
+            try {
+                Map<Namespace, Namespace> mapping = mapper.map(SourceCatalog.list(s).keySet());
+                Set<String> databases = d.listDatabaseNames().into(new HashSet<>());
+                Set<Namespace> ours = new HashSet<>();
+                if (databases.contains(MetadataStore.DATABASE)) {
+                    new MetadataStore(d).collections(spec.migrationId()).values().forEach(r -> ours.add(r.target()));
+                }
+                engine.addAll(conflictFindings(conflicts(d, databases, mapping, ours), spec.clearDestination()));
+            } catch (ConfigurationException e) {
+                engine.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), "correct the namespace rules"));
+            }
+            return Validation.run(spec, source, s, d, ns -> mapper.select(ns).isPresent(), engine);
         } finally {
             source.close();
         }
     }
 
-    private static void reachable(Runnable ping, List<ValidationFinding> findings) {
-        try {
-            ping.run();
-        } catch (MigrationException e) {
-            findings.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), "see the message"));
+    /** The destination namespaces the migration would overwrite: an ERROR, or INFO when they are to be cleared. */
+    private static List<ValidationFinding> conflictFindings(List<Namespace> conflicts, boolean clear) {
+        if (conflicts.isEmpty()) {
+            return List.of();
         }
+        String names = conflicts.stream().map(Namespace::fullName).collect(Collectors.joining(", "));
+        if (clear) {
+            return List.of(ValidationFinding.info("DESTINATION_NAMESPACES_CLEARED", "the destination's " + names
+                    + " will be dropped before the copy (clear-destination is set)"));
+        }
+        return List.of(ValidationFinding.error(ErrorCode.DESTINATION_NAMESPACE_CONFLICT.name(), "the destination already holds "
+                + conflicts.size() + " namespace" + (conflicts.size() == 1 ? "" : "s") + " the migration would write: " + names,
+                "drop them, exclude or rename them, or set clear-destination to drop them"));
+    }
+
+    /**
+     * The exception a refused start throws: the code of its errors when they all share one the API knows
+     * (a namespace conflict, say), {@link ErrorCode#VALIDATION_FAILED} otherwise; the message names every error.
+     */
+    private static ValidationException refusal(ValidationReport report) {
+        List<ValidationFinding> errors = report.errors();
+        Set<String> codes = errors.stream().map(ValidationFinding::code).collect(Collectors.toSet());
+        ErrorCode code = ErrorCode.VALIDATION_FAILED;
+        if (codes.size() == 1) {
+            String only = codes.iterator().next();
+            code = java.util.Arrays.stream(ErrorCode.values()).filter(c -> c.name().equals(only)).findFirst().orElse(code);
+        }
+        return new ValidationException(code, errors.size() + " pre-flight check(s) failed: " + errors.stream()
+                .map(f -> f.code() + ": " + f.message() + " (" + f.remedy() + ")").collect(Collectors.joining("; ")));
     }
 
     @Override
@@ -168,7 +210,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         MongoClientSettings destinationSettings = sides.destinationSettings();
         Map<Namespace, Namespace> namespaces;
         try (MongoClient s = Clients.create(sourceSettings)) {
-            Clients.ping(s, "source", sides.source().description(), ErrorCode.SOURCE_UNREACHABLE);
+            Reachability.require(s, "source", sides.source().description(), ErrorCode.SOURCE_UNREACHABLE);
             Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(s);
             catalog.values().removeIf(CollectionInfo::isView);
             namespaces = new NamespaceMapper(includes, List.of(), Map.of()).map(catalog.keySet());

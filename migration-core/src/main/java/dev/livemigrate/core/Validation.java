@@ -2,9 +2,11 @@ package dev.livemigrate.core;
 
 import com.mongodb.client.MongoClient;
 import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.Namespace;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.ValidationReport;
 import dev.livemigrate.spi.CommandRunner;
+import dev.livemigrate.spi.Source;
 import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
 import org.bson.BsonDocument;
@@ -20,8 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
-/** Runs every {@link Validator} on the class path in parallel, each within a time bound. */
+/** Runs every {@link Validator} on the class path and the source's own in parallel, each within a time bound. */
 final class Validation {
 
     private static final Logger LOG = LoggerFactory.getLogger(Validation.class);
@@ -30,7 +33,15 @@ final class Validation {
     private Validation() {
     }
 
-    static ValidationReport run(MigrationSpec spec, MongoClient source, MongoClient destination) {
+    /**
+     * Runs the validators on the class path and the source provider's own, in parallel, and adds the
+     * engine's findings to theirs.
+     *
+     * @param selects  whether the spec's rules copy a source namespace
+     * @param engine   findings the engine made itself (namespace conflicts, for example)
+     */
+    static ValidationReport run(MigrationSpec spec, Source sourceSide, MongoClient source, MongoClient destination,
+                                Predicate<Namespace> selects, List<ValidationFinding> engine) {
         ValidationContext context = new ValidationContext() {
             @Override
             public MigrationSpec spec() {
@@ -46,14 +57,26 @@ final class Validation {
             public CommandRunner destination() {
                 return (db, command) -> destination.getDatabase(db).runCommand(command, BsonDocument.class);
             }
+
+            @Override
+            public boolean selects(Namespace sourceNamespace) {
+                return selects.test(sourceNamespace);
+            }
+
+            @Override
+            public List<String> sourceAccessList() {
+                return sourceSide.accessList();
+            }
         };
-        List<Validator> validators = ServiceLoader.load(Validator.class).stream().map(ServiceLoader.Provider::get).toList();
+        List<Validator> validators = new ArrayList<>();
+        ServiceLoader.load(Validator.class).stream().map(ServiceLoader.Provider::get).forEach(validators::add);
+        validators.addAll(sourceSide.validators());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(4, validators.size())),
                 r -> Threads.daemon("livemigrate-validate", r));
         try {
             List<Future<List<ValidationFinding>>> running = new ArrayList<>();
             validators.forEach(v -> running.add(pool.submit(() -> v.validate(context))));
-            List<ValidationFinding> findings = new ArrayList<>();
+            List<ValidationFinding> findings = new ArrayList<>(engine);
             for (int i = 0; i < validators.size(); i++) {
                 String name = validators.get(i).name();
                 try {

@@ -50,7 +50,7 @@ class ValidationGateTest {
         ValidationReport report = Migrations.validate(MigrationSpec.builder().source(source.connectionString())
                 .destination("mongodb://127.0.0.1:1").connectTimeout(java.time.Duration.ofSeconds(1)).build());
 
-        assertThat(report.errors()).extracting(f -> f.code()).containsExactly("DESTINATION_UNREACHABLE");
+        assertThat(report.errors()).extracting(f -> f.code()).containsExactly("DESTINATION_CONNECTION_REFUSED");
     }
 
     private MigrationSpec spec(String id) {

@@ -4,11 +4,8 @@ import com.google.auto.service.AutoService;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
-import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
-import org.bson.BsonInt32;
 import org.bson.BsonString;
-import org.bson.BsonValue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +15,7 @@ import java.util.Set;
 /**
  * Collections the engine cannot migrate faithfully to this destination, named one by one: time-series
  * collections to a destination before MongoDB 5.0, queryable-encryption collections to one before 7.0,
- * and views whose source collection does not exist.
+ * and views whose source collection does not exist. Only the namespaces the migration selects are looked at.
  */
 @AutoService(Validator.class)
 public final class CollectionKindsValidator implements Validator {
@@ -32,19 +29,14 @@ public final class CollectionKindsValidator implements Validator {
     public List<ValidationFinding> validate(ValidationContext context) {
         int[] destination = Commands.version(context.destination().run("admin", Commands.command("buildInfo")));
         List<ValidationFinding> findings = new ArrayList<>();
-        BsonDocument databases = context.source().run("admin", new BsonDocument("listDatabases", new BsonInt32(1))
-                .append("nameOnly", BsonBoolean.TRUE));
-        for (BsonValue db : databases.getArray("databases")) {
-            String name = db.asDocument().getString("name").getValue();
-            if (List.of("admin", "local", "config", "__livemigrate").contains(name)) {
-                continue;
-            }
-            List<BsonDocument> collections = new ArrayList<>();
-            context.source().run(name, new BsonDocument("listCollections", new BsonInt32(1)))
-                    .getDocument("cursor").getArray("firstBatch").forEach(c -> collections.add(c.asDocument()));
+        SourceData source = SourceData.read(context);
+        source.collections().forEach((name, collections) -> {
             Set<String> names = new HashSet<>();
             collections.forEach(c -> names.add(c.getString("name").getValue()));
             for (BsonDocument c : collections) {
+                if (!source.selected(name, c)) {
+                    continue;
+                }
                 String ns = name + "." + c.getString("name").getValue();
                 String type = c.getString("type", new BsonString("collection")).getValue();
                 BsonDocument options = c.getDocument("options", new BsonDocument());
@@ -63,7 +55,7 @@ public final class CollectionKindsValidator implements Validator {
                             "create the missing collection or drop or exclude the view; it is migrated as defined"));
                 }
             }
-        }
+        });
         return findings;
     }
 }

@@ -5,7 +5,6 @@ import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
 import org.bson.BsonDocument;
-import org.bson.BsonValue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,8 @@ import java.util.Locale;
 /**
  * Destination free space ({@code dbStats} {@code fsTotalSize - fsUsedSize}) against what the source holds:
  * its {@code dataSize}, or its {@code storageSize} where that is smaller (a compressed source is stored
- * compressed on the destination too), with {@value #HEADROOM_PERCENT}% headroom for indexes and the oplog.
+ * compressed on the destination too), with {@value #HEADROOM_PERCENT}% headroom for indexes and the oplog. Only the
+ * selected namespaces count: {@code dbStats} for a database copied whole, {@code collStats} for one copied in part.
  */
 @AutoService(Validator.class)
 public final class DiskSpaceValidator implements Validator {
@@ -28,19 +28,7 @@ public final class DiskSpaceValidator implements Validator {
 
     @Override
     public List<ValidationFinding> validate(ValidationContext context) {
-        long needed = 0;
-        BsonDocument databases = context.source().run("admin", new BsonDocument("listDatabases", new org.bson.BsonInt32(1))
-                .append("nameOnly", org.bson.BsonBoolean.TRUE));
-        for (BsonValue db : databases.getArray("databases")) {
-            String name = db.asDocument().getString("name").getValue();
-            if (List.of("admin", "local", "config").contains(name)) {
-                continue;
-            }
-            BsonDocument stats = context.source().run(name, Commands.command("dbStats"));
-            long data = Commands.number(stats, "dataSize").orElse(0L);
-            long storage = Commands.number(stats, "storageSize").orElse(0L);
-            needed += storage > 0 ? Math.min(data, storage) : data;
-        }
+        long needed = SourceData.read(context).size().stored();
         long withHeadroom = needed + needed * HEADROOM_PERCENT / 100;
         BsonDocument destination = Commands.tryRun(context.destination(), "admin", Commands.command("dbStats")).orElse(new BsonDocument());
         List<ValidationFinding> findings = new ArrayList<>();

@@ -1,28 +1,39 @@
 package dev.livemigrate.validation;
 
 import com.google.auto.service.AutoService;
+import com.mongodb.MongoException;
+import dev.livemigrate.Namespace;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
+import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonTimestamp;
-import org.bson.BsonValue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The source's change history against the time the copy will take: changes made during the copy wait in
- * the oplog, so its window must outlast the copy. The copy time is estimated from the data size at
- * {@value #ASSUMED_READ_MIB_PER_SECOND} MiB/s. An oplog that is not full yet only grows: no risk today.
+ * the oplog, so its window must outlast the copy. The copy time is estimated from the selected data's size
+ * and a read rate measured on the source: one cursor over the largest selected collection, read for at most
+ * {@value #MEASURE_MILLIS} ms (at least {@value #MIN_MEASURED_BYTES} bytes must come back to count; otherwise
+ * {@value #ASSUMED_READ_MIB_PER_SECOND} MiB/s is assumed). An ERROR when the window is shorter than the copy
+ * even if every partition read at that rate at once; a WARNING when it is shorter than twice the copy at the
+ * rate of one cursor. An oplog that is not full yet only grows: no risk today.
  */
 @AutoService(Validator.class)
 public final class OplogWindowValidator implements Validator {
 
     static final long ASSUMED_READ_MIB_PER_SECOND = 50;
+    static final long MEASURE_MILLIS = 1000;
+    static final long MIN_MEASURED_BYTES = 4L << 20;
+    private static final long MIB = 1024 * 1024;
 
     @Override
     public String name() {
@@ -43,27 +54,83 @@ public final class OplogWindowValidator implements Validator {
         }
         long size = Commands.number(stats.get(), "size").orElse(0L);
         long max = Commands.number(stats.get(), "maxSize").orElse(0L);
-        long dataBytes = 0;
-        BsonDocument databases = context.source().run("admin", new BsonDocument("listDatabases", new BsonInt32(1)));
-        for (BsonValue db : databases.getArray("databases")) {
-            dataBytes += Commands.number(db.asDocument(), "sizeOnDisk").orElse(0L);
-        }
-        long copySeconds = dataBytes / (ASSUMED_READ_MIB_PER_SECOND * 1024 * 1024);
         long windowSeconds = last.get().getTime() - first.get().getTime();
         if (max <= 0 || size < max * 9 / 10) {
             findings.add(ValidationFinding.info("OPLOG_WINDOW", "the source's oplog is not full yet (" + size + " of "
                     + (max <= 0 ? "unbounded" : String.valueOf(max)) + " bytes): its window only grows"));
-        } else if (windowSeconds < copySeconds) {
+            return findings;
+        }
+        SourceData source = SourceData.read(context);
+        long dataBytes = source.size().dataBytes();
+        OptionalLong measured = measureReadRate(context, source);
+        long rate = measured.orElse(ASSUMED_READ_MIB_PER_SECOND * MIB);
+        String how = (measured.isPresent() ? "measured " : "assumed ") + rate / MIB + " MiB/s per cursor";
+        int parallelism = context.spec().copyParallelism();
+        long fastest = dataBytes / (rate * parallelism);
+        long oneCursor = dataBytes / rate;
+        if (windowSeconds < fastest) {
             findings.add(ValidationFinding.error("OPLOG_WINDOW_TOO_SHORT", "the source's oplog window is " + windowSeconds
-                    + " s, the copy is estimated to take " + copySeconds + " s", "enlarge the oplog (replSetResizeOplog) or"
-                    + " set oplogMinRetentionHours to more than the copy time"));
-        } else if (windowSeconds < 2 * copySeconds) {
+                    + " s, copying " + DiskSpaceValidator.gib(dataBytes) + " takes at least " + fastest + " s (" + how + ", "
+                    + parallelism + " partitions at once)", "enlarge the oplog (replSetResizeOplog) or set"
+                    + " oplogMinRetentionHours to more than the copy time"));
+        } else if (windowSeconds < 2 * oneCursor) {
             findings.add(ValidationFinding.warning("OPLOG_WINDOW_TIGHT", "the source's oplog window is " + windowSeconds
-                    + " s, less than twice the estimated copy time of " + copySeconds + " s", "enlarge the oplog to be safe"));
+                    + " s, less than twice the " + oneCursor + " s copying " + DiskSpaceValidator.gib(dataBytes) + " takes at "
+                    + how, "enlarge the oplog to be safe"));
         } else {
-            findings.add(ValidationFinding.info("OPLOG_WINDOW", "oplog window " + windowSeconds + " s, estimated copy " + copySeconds + " s"));
+            findings.add(ValidationFinding.info("OPLOG_WINDOW", "oplog window " + windowSeconds + " s, estimated copy "
+                    + fastest + " to " + oneCursor + " s (" + how + ")"));
         }
         return findings;
+    }
+
+    /**
+     * Bytes per second of one cursor over the largest selected collection (by {@code collStats} size), read
+     * for a bounded time; empty when too little came back to tell.
+     */
+    static OptionalLong measureReadRate(ValidationContext context, SourceData source) {
+        Namespace largest = null;
+        long largestSize = -1;
+        double averageSize = 0;
+        for (Namespace ns : source.selectedCollections()) {
+            Optional<BsonDocument> stats = Commands.tryRun(context.source(), ns.database(),
+                    new BsonDocument("collStats", new BsonString(ns.collection())));
+            long bytes = stats.flatMap(s -> Commands.number(s, "size")).orElse(0L);
+            if (bytes > largestSize) {
+                largest = ns;
+                largestSize = bytes;
+                averageSize = stats.map(s -> s.get("avgObjSize")).filter(v -> v != null && v.isNumber())
+                        .map(v -> v.asNumber().doubleValue()).orElse(0.0);
+            }
+        }
+        if (largest == null || largestSize < MIN_MEASURED_BYTES || averageSize <= 0) {
+            return OptionalLong.empty();
+        }
+        long started = System.nanoTime();
+        long deadline = started + MEASURE_MILLIS * 1_000_000;
+        long documents = 0;
+        try {
+            BsonDocument cursor = context.source().run(largest.database(), new BsonDocument("find", new BsonString(largest.collection()))
+                    .append("batchSize", new BsonInt32(1000))).getDocument("cursor");
+            documents += cursor.getArray("firstBatch").size();
+            long id = cursor.getNumber("id").longValue();
+            while (id != 0 && System.nanoTime() < deadline) {
+                cursor = context.source().run(largest.database(), new BsonDocument("getMore", new BsonInt64(id))
+                        .append("collection", new BsonString(largest.collection())).append("batchSize", new BsonInt32(1000)))
+                        .getDocument("cursor");
+                documents += cursor.getArray("nextBatch").size();
+                id = cursor.getNumber("id").longValue();
+            }
+            if (id != 0) {
+                Commands.tryRun(context.source(), largest.database(), new BsonDocument("killCursors", new BsonString(largest.collection()))
+                        .append("cursors", new BsonArray(List.of(new BsonInt64(id)))));
+            }
+        } catch (MongoException e) {
+            return OptionalLong.empty();
+        }
+        double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+        long bytes = (long) (documents * averageSize);
+        return bytes < MIN_MEASURED_BYTES ? OptionalLong.empty() : OptionalLong.of(Math.max(1, (long) (bytes / seconds)));
     }
 
     private static Optional<BsonTimestamp> edge(ValidationContext context, int direction) {

@@ -3,12 +3,15 @@ package dev.livemigrate.validation;
 import com.mongodb.MongoCommandException;
 import com.mongodb.ServerAddress;
 import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.Namespace;
 import dev.livemigrate.spi.CommandRunner;
 import dev.livemigrate.spi.ValidationContext;
 import org.bson.BsonDocument;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Command replies recorded in the shapes MongoDB documents, keyed by command name (and database for
@@ -45,6 +48,11 @@ final class Recorded implements CommandRunner {
     }
 
     static ValidationContext context(Recorded source, Recorded destination, boolean live) {
+        return context(source, destination, live, ns -> !ns.isSystem(), List.of());
+    }
+
+    static ValidationContext context(CommandRunner source, CommandRunner destination, boolean live, Predicate<Namespace> selects,
+                                     List<String> accessList) {
         MigrationSpec spec = MigrationSpec.builder().source("mongodb://src:27017").destination("mongodb://dst:27017")
                 .continuousSync(live).build();
         return new ValidationContext() {
@@ -61,6 +69,16 @@ final class Recorded implements CommandRunner {
             @Override
             public CommandRunner destination() {
                 return destination;
+            }
+
+            @Override
+            public boolean selects(Namespace sourceNamespace) {
+                return selects.test(sourceNamespace);
+            }
+
+            @Override
+            public List<String> sourceAccessList() {
+                return accessList;
             }
         };
     }

@@ -1,11 +1,19 @@
 package dev.livemigrate.validation;
 
+import dev.livemigrate.Namespace;
 import dev.livemigrate.ValidationFinding;
+import dev.livemigrate.spi.CommandRunner;
 import dev.livemigrate.spi.Validator;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +28,7 @@ class ValidatorsTest {
     void theValidatorsAreRegistered() {
         assertThat(ServiceLoader.load(Validator.class).stream().map(ServiceLoader.Provider::type)).contains(TopologyValidator.class,
                 VersionValidator.class, DiskSpaceValidator.class, OplogWindowValidator.class, PrivilegesValidator.class,
-                CollectionKindsValidator.class);
+                CollectionKindsValidator.class, AccessListValidator.class);
     }
 
     @Test
@@ -54,6 +62,7 @@ class ValidatorsTest {
     void theDestinationMustHaveRoomForTheSourceData() {
         Recorded source = new Recorded()
                 .reply("listDatabases", "{databases: [{name: 'sales'}, {name: 'admin'}], ok: 1}")
+                .reply("listCollections@sales", "{cursor: {id: 0, ns: 'sales.$cmd.listCollections', firstBatch: [{name: 'orders', type: 'collection'}]}, ok: 1}")
                 .reply("dbStats@sales", "{db: 'sales', dataSize: 10737418240, storageSize: 4294967296, ok: 1}");
         Recorded roomy = new Recorded().reply("dbStats", "{db: 'admin', fsTotalSize: 107374182400, fsUsedSize: 10737418240, ok: 1}");
         Recorded tight = new Recorded().reply("dbStats", "{db: 'admin', fsTotalSize: 10737418240, fsUsedSize: 6442450944, ok: 1}");
@@ -68,16 +77,50 @@ class ValidatorsTest {
 
     @Test
     void theOplogWindowMustOutlastTheCopy() {
-        String dbs = "{databases: [{name: 'sales', sizeOnDisk: 107374182400}], ok: 1}"; // 100 GiB: ~2048 s at 50 MiB/s
-        assertThat(codes(new OplogWindowValidator(), oplog(dbs, 1000, 1_000_000_000L, 1_000_000_000L), new Recorded(), true))
+        // 100 GiB at the assumed 50 MiB/s: 512 s with 4 partitions at once, 2048 s with one cursor
+        String dbs = "{databases: [{name: 'sales'}], ok: 1}";
+        assertThat(codes(new OplogWindowValidator(), oplog(dbs, 400, 1_000_000_000L, 1_000_000_000L), new Recorded(), true))
                 .containsExactly("ERROR OPLOG_WINDOW_TOO_SHORT");
         assertThat(codes(new OplogWindowValidator(), oplog(dbs, 3000, 1_000_000_000L, 1_000_000_000L), new Recorded(), true))
                 .containsExactly("WARNING OPLOG_WINDOW_TIGHT");
         assertThat(codes(new OplogWindowValidator(), oplog(dbs, 86_400, 1_000_000_000L, 1_000_000_000L), new Recorded(), true))
                 .containsExactly("INFO OPLOG_WINDOW");
+        assertThat(new OplogWindowValidator().validate(Recorded.context(oplog(dbs, 400, 1_000_000_000L, 1_000_000_000L), new Recorded(), true))
+                .get(0).message()).contains("assumed 50 MiB/s", "100.00 GiB");
         assertThat(new OplogWindowValidator().validate(Recorded.context(oplog(dbs, 10, 1_000L, 1_000_000_000L), new Recorded(), true))
                 .get(0).message()).contains("not full yet");
         assertThat(codes(new OplogWindowValidator(), oplog(dbs, 10, 1_000_000_000L, 1_000_000_000L), new Recorded(), false)).isEmpty();
+    }
+
+    @Test
+    void theCopyTimeIsEstimatedFromAMeasuredReadRate() {
+        // a source that hands out 1,000 documents of 1 KiB every 10 ms: about 100 MiB/s for one cursor
+        Recorded recorded = oplog("{databases: [{name: 'sales'}], ok: 1}", 1500, 1_000_000_000L, 1_000_000_000L)
+                .reply("collStats@sales", "{ns: 'sales.orders', size: 107374182400, avgObjSize: 1024, ok: 1}");
+        BsonArray batch = new BsonArray();
+        for (int i = 0; i < 1000; i++) {
+            batch.add(new BsonDocument("_id", new BsonInt32(i)));
+        }
+        CommandRunner slowCursor = (db, command) -> {
+            String name = command.getFirstKey();
+            if (db.equals("sales") && (name.equals("find") || name.equals("getMore"))) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(42)).append("ns", new BsonString("sales.orders"))
+                        .append(name.equals("find") ? "firstBatch" : "nextBatch", batch)).append("ok", new BsonInt32(1));
+            }
+            return recorded.run(db, command);
+        };
+
+        List<ValidationFinding> findings = new OplogWindowValidator().validate(Recorded.context(slowCursor, new Recorded(), true,
+                ns -> !ns.isSystem(), List.of()));
+
+        // 1500 s is enough for 4 cursors at ~100 MiB/s (~256 s) but less than twice one cursor (~1024 s)
+        assertThat(findings).extracting(f -> f.severity() + " " + f.code()).containsExactly("WARNING OPLOG_WINDOW_TIGHT");
+        assertThat(findings.get(0).message()).contains("measured");
     }
 
     @Test
@@ -134,8 +177,42 @@ class ValidatorsTest {
         assertThat(codes(new CollectionKindsValidator(), source, v8, true)).containsExactly("WARNING VIEW_WITHOUT_SOURCE");
     }
 
+    @Test
+    void onlyTheSelectedNamespacesAreWeighed() {
+        Recorded source = new Recorded()
+                .reply("listDatabases", "{databases: [{name: 'iot'}], ok: 1}")
+                .reply("listCollections@iot", "{cursor: {id: 0, ns: 'iot.$cmd.listCollections', firstBatch: ["
+                        + "{name: 'weather', type: 'timeseries', options: {timeseries: {timeField: 'ts'}}},"
+                        + "{name: 'readings', type: 'collection', options: {}}]}, ok: 1}")
+                .reply("collStats@iot", "{ns: 'iot.readings', size: 1073741824, storageSize: 536870912, ok: 1}");
+        Recorded old = new Recorded().reply("buildInfo", "{version: '4.4.29', versionArray: [4, 4, 29, 0], ok: 1}")
+                .reply("dbStats", "{db: 'admin', fsTotalSize: 10737418240, fsUsedSize: 9663676416, ok: 1}");
+        Predicate<Namespace> withoutWeather = ns -> !ns.isSystem() && !ns.collection().equals("weather");
+
+        assertThat(new CollectionKindsValidator().validate(Recorded.context(source, old, true, withoutWeather, List.of()))).isEmpty();
+        // dbStats of iot would be refused (not recorded): a database copied in part is weighed by collStats
+        List<ValidationFinding> disk = new DiskSpaceValidator().validate(Recorded.context(source, old, true, withoutWeather, List.of()));
+        assertThat(disk).extracting(ValidationFinding::code).containsExactly("DESTINATION_DISK");
+        assertThat(disk.get(0).message()).contains("for 0.50 GiB of source data");
+    }
+
+    @Test
+    void anAccessListOpenToEveryAddressIsRefused() {
+        assertThat(new AccessListValidator().validate(Recorded.context(new Recorded(), new Recorded(), true, ns -> true,
+                List.of("10.0.0.0/8", "0.0.0.0/0")))).extracting(f -> f.severity() + " " + f.code() + " " + f.message())
+                .containsExactly("ERROR SOURCE_ACCESS_LIST_OPEN the source's access list holds 0.0.0.0/0, which lets every address"
+                        + " on the internet connect");
+        assertThat(codes(new AccessListValidator(), new Recorded(), new Recorded(), true)).isEmpty();
+        assertThat(new AccessListValidator().validate(Recorded.context(new Recorded(), new Recorded(), true, ns -> true,
+                List.of("203.0.113.7/32")))).extracting(f -> f.severity() + " " + f.code()).containsExactly("INFO SOURCE_ACCESS_LIST");
+        assertThat(AccessListValidator.opensEverything("::/0")).isTrue();
+        assertThat(AccessListValidator.opensEverything("0.0.0.0/8")).isFalse();
+    }
+
     private static Recorded oplog(String databases, long windowSeconds, long size, long maxSize) {
         return new Recorded().reply("listDatabases", databases)
+                .reply("listCollections@sales", "{cursor: {id: 0, ns: 'sales.$cmd.listCollections', firstBatch: [{name: 'orders'}]}, ok: 1}")
+                .reply("dbStats@sales", "{db: 'sales', dataSize: 107374182400, storageSize: 53687091200, ok: 1}")
                 .reply("collStats@local", "{ns: 'local.oplog.rs', size: " + size + ", maxSize: " + maxSize + ", capped: true, ok: 1}")
                 .reply("find@local", "{cursor: {id: 0, ns: 'local.oplog.rs', firstBatch: [{ts: {$timestamp: {t: "
                         + (1_700_000_000L + windowSeconds) + ", i: 1}}}]}, ok: 1}")

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 public final class NamespaceMapper {
 
     /** Databases never copied: MongoDB's own and the engine's metadata. */
-    public static final Set<String> INTERNAL_DATABASES = Set.of("admin", "local", "config", "__livemigrate");
+    public static final Set<String> INTERNAL_DATABASES = Namespace.SYSTEM_DATABASES;
 
     private final List<Glob> includes = new ArrayList<>();
     private final List<Glob> excludes = new ArrayList<>();
@@ -41,7 +41,7 @@ public final class NamespaceMapper {
 
     /** Whether a namespace is one the engine never copies ({@code admin}, {@code system.*}, ...). */
     public static boolean isInternal(Namespace ns) {
-        return INTERNAL_DATABASES.contains(ns.database()) || ns.collection().startsWith("system.");
+        return ns.isSystem();
     }
 
     /**

@@ -61,7 +61,7 @@ public final class SelfManagedSourceProvider implements SourceProvider {
     /** An SSL context trusting the certificates of a PEM file. */
     static SSLContext sslContext(Path caFile) {
         if (!Files.isReadable(caFile)) {
-            throw new ConfigurationException(ErrorCode.INVALID_SPEC,
+            throw new ConfigurationException(ErrorCode.CA_FILE_UNREADABLE,
                     "the CA file " + caFile + " does not exist or cannot be read: give the path of a readable PEM file");
         }
         try (InputStream in = Files.newInputStream(caFile)) {
@@ -81,7 +81,7 @@ public final class SelfManagedSourceProvider implements SourceProvider {
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (Exception e) {
-            throw new ConfigurationException(ErrorCode.INVALID_SPEC,
+            throw new ConfigurationException(ErrorCode.CA_FILE_NOT_PEM,
                     "the CA file " + caFile + " is not a PEM certificate file (" + e.getMessage()
                             + "): give the CA certificate in PEM form", e);
         }

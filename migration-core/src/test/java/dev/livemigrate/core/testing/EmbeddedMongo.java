@@ -1,5 +1,7 @@
 package dev.livemigrate.core.testing;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
@@ -24,6 +26,7 @@ import java.net.InetSocketAddress;
 public final class EmbeddedMongo implements BeforeEachCallback, AfterEachCallback {
 
     private final boolean oplog;
+    private TestCertificate tls;
     private MongoServer server;
     private String connectionString;
     private MongoClient client;
@@ -38,6 +41,15 @@ public final class EmbeddedMongo implements BeforeEachCallback, AfterEachCallbac
         this.oplog = oplog;
     }
 
+    /**
+     * Serves TLS only, with this certificate: the connection string asks for TLS and {@link #client()} trusts
+     * the certificate; other clients must be given its PEM file as their CA file.
+     */
+    public EmbeddedMongo tls(TestCertificate certificate) {
+        this.tls = certificate;
+        return this;
+    }
+
     /** Starts a server outside JUnit (for the demo and benchmarks); stop it with {@link #stop()}. */
     public static EmbeddedMongo started() {
         EmbeddedMongo m = new EmbeddedMongo();
@@ -50,10 +62,15 @@ public final class EmbeddedMongo implements BeforeEachCallback, AfterEachCallbac
         if (oplog) {
             server.enableOplog();
         }
+        if (tls != null) {
+            server.enableSsl(tls.key(), null, tls.certificate());
+        }
         server.bind("127.0.0.1", 0);
         InetSocketAddress address = server.getLocalAddress();
-        connectionString = "mongodb://127.0.0.1:" + address.getPort();
-        client = MongoClients.create(connectionString);
+        connectionString = "mongodb://127.0.0.1:" + address.getPort() + (tls == null ? "" : "/?tls=true");
+        client = tls == null ? MongoClients.create(connectionString) : MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(connectionString))
+                .applyToSslSettings(s -> s.enabled(true).context(tls.trustingContext())).build());
     }
 
     public void stop() {
@@ -77,7 +94,7 @@ public final class EmbeddedMongo implements BeforeEachCallback, AfterEachCallbac
         stop();
     }
 
-    /** {@code mongodb://127.0.0.1:PORT}. */
+    /** {@code mongodb://127.0.0.1:PORT} ({@code /?tls=true} added with {@link #tls}). */
     public String connectionString() {
         return connectionString;
     }
