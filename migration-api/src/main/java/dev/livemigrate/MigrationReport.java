@@ -8,8 +8,6 @@ import org.bson.BsonInt64;
 import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonValue;
-import org.bson.json.JsonMode;
-import org.bson.json.JsonWriterSettings;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +35,7 @@ import java.util.Map;
  *                            name, with the offending keys; such indexes stay non-unique
  * @param verification        {@link Verification#NOT_REQUESTED}, {@link Verification#NOT_VERIFIED} (no
  *                            verifier on the class path), {@link Verification#EQUAL} or {@link Verification#DIFFERENT}
- * @param verificationResults what each verifier found
+ * @param verificationReport  what the verifiers found; {@code null} unless verification ran
  * @since 0.1
  */
 public record MigrationReport(
@@ -56,14 +54,13 @@ public record MigrationReport(
         boolean sourceWritesBlocked,
         Map<String, List<String>> indexConflicts,
         Verification verification,
-        List<VerificationResult> verificationResults) {
+        VerificationReport verificationReport) {
 
     /** The verification outcome. */
     public enum Verification { NOT_REQUESTED, NOT_VERIFIED, EQUAL, DIFFERENT }
 
     public MigrationReport {
         indexConflicts = Map.copyOf(indexConflicts);
-        verificationResults = List.copyOf(verificationResults);
     }
 
     /** The report as one line of JSON (durations in milliseconds, times in ISO-8601). */
@@ -74,9 +71,6 @@ public record MigrationReport(
             keys.forEach(k -> array.add(new BsonString(k)));
             conflicts.put(index, array);
         });
-        BsonArray results = new BsonArray();
-        verificationResults.forEach(r -> results.add(new BsonDocument("verifier", new BsonString(r.verifier()))
-                .append("equal", BsonBoolean.valueOf(r.equal())).append("summary", new BsonString(r.summary()))));
         BsonDocument d = new BsonDocument("type", new BsonString("report"))
                 .append("migrationId", new BsonString(migrationId))
                 .append("state", new BsonString(state.name()))
@@ -93,8 +87,8 @@ public record MigrationReport(
                 .append("sourceWritesBlocked", BsonBoolean.valueOf(sourceWritesBlocked))
                 .append("indexConflicts", conflicts)
                 .append("verification", new BsonString(verification.name()))
-                .append("verificationResults", results);
-        return d.toJson(JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build());
+                .append("verificationReport", verificationReport == null ? BsonNull.VALUE : verificationReport.toBson());
+        return d.toJson(Json.RELAXED);
     }
 
     private static BsonValue time(Instant t) {

@@ -61,13 +61,25 @@ public final class Migrations {
 
     /**
      * Compares a destination with a source outside any migration, with every
-     * {@link dev.livemigrate.spi.Verifier} on the class path.
+     * {@link dev.livemigrate.spi.Verifier} on the class path; namespaces keep their names.
      *
      * @param includes namespace patterns ({@code db.*}, {@code db.coll}); empty for every namespace
-     * @return what each verifier found; empty when no verifier is on the class path
+     * @return what the verifiers found; {@link VerificationReport#equal()} is false when no verifier is on the
+     *         class path
      */
-    public static List<VerificationResult> verify(String source, String destination, List<String> includes) {
-        return engine().verify(source, destination, includes);
+    public static VerificationReport verify(String source, String destination, List<String> includes) {
+        MigrationSpec.Builder spec = MigrationSpec.builder().source(source).destination(destination).continuousSync(false);
+        includes.forEach(spec::include);
+        return verify(spec.build());
+    }
+
+    /**
+     * Compares the destination of a spec with its source: the namespaces its include, exclude and rename
+     * rules select, each against the destination namespace it is migrated to, with the spec's source
+     * settings (CA file and so on). Writes nothing.
+     */
+    public static VerificationReport verify(MigrationSpec spec) {
+        return engine().verify(spec);
     }
 
     /** The engine found on the class path. */

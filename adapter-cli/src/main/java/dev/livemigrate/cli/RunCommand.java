@@ -40,6 +40,8 @@ final class RunCommand implements Callable<Integer> {
     Endpoints endpoints = new Endpoints();
     @CommandLine.Mixin
     Selection selection = new Selection();
+    @Option(names = "--clear-destination", description = "Drop destination namespaces the migration writes.")
+    boolean clearDestination;
     @Option(names = "--verify", description = "Verify the destination after cutover.")
     boolean verify;
     @Option(names = "--cutover", defaultValue = "prompt", description = "prompt (type 'cutover' on standard input) or auto.")
@@ -77,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
                         }
                     }
                 });
-        selection.applyTo(builder, spec.commandLine());
+        selection.applyTo(builder, spec.commandLine()).clearDestination(clearDestination);
         if (lagThreshold != null) {
             builder.lagThreshold(lagThreshold);
         }
@@ -203,7 +205,8 @@ final class RunCommand implements Callable<Integer> {
                 r.copiedDocuments(), ProgressRenderer.bytes(r.copiedBytes()), r.collectionsCopied()));
         b.append(String.format(Locale.ROOT, "  changes applied    %,d (synced through %s)%n", r.changesApplied(),
                 r.syncedThrough() == null ? "-" : r.syncedThrough()));
-        b.append(String.format(Locale.ROOT, "  verification       %s%n", r.verification()));
+        b.append(String.format(Locale.ROOT, "  verification       %s%s%n", r.verification(),
+                r.verificationReport() == null ? "" : " (" + r.verificationReport().summary() + ")"));
         r.indexConflicts().forEach((index, keys) -> b.append(String.format(Locale.ROOT,
                 "  NOT RESTORED       unique index %s: duplicate keys %s%n", index, keys)));
         if (r.sourceWritesBlocked()) {

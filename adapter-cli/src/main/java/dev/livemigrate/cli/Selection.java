@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Which namespaces a migration writes where: the options {@code run} and {@code validate} share. */
+/** Which namespaces a migration writes where: the options {@code run}, {@code validate} and {@code verify} share. */
 final class Selection {
 
     @Option(names = "--include", description = "Namespace pattern to migrate, like sales.* (repeatable).")
@@ -16,8 +16,6 @@ final class Selection {
     List<String> excludes = new ArrayList<>();
     @Option(names = "--rename", description = "FROM=TO, like sales.*=shop.* or a.b=c.d (repeatable).")
     List<String> renames = new ArrayList<>();
-    @Option(names = "--clear-destination", description = "Drop destination namespaces the migration writes.")
-    boolean clearDestination;
 
     /** Applies the options to {@code builder}; a malformed rename is a parameter error of {@code command}. */
     MigrationSpec.Builder applyTo(MigrationSpec.Builder builder, CommandLine command) {
@@ -30,6 +28,6 @@ final class Selection {
             }
             builder.rename(r.substring(0, eq), r.substring(eq + 1));
         }
-        return builder.clearDestination(clearDestination);
+        return builder;
     }
 }

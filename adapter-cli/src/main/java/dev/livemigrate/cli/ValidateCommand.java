@@ -22,6 +22,8 @@ final class ValidateCommand implements Callable<Integer> {
     Endpoints endpoints = new Endpoints();
     @CommandLine.Mixin
     Selection selection = new Selection();
+    @Option(names = "--clear-destination", description = "Drop destination namespaces the migration writes.")
+    boolean clearDestination;
     @Option(names = "--one-time-copy", description = "Check for a one-time copy instead of a live migration.")
     boolean oneTimeCopy;
     @Option(names = "--json", description = "The report as one JSON object.")
@@ -34,7 +36,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ValidationReport report = Migrations.validate(selection.applyTo(MigrationSpec.builder().source(endpoints.sourceSettings())
-                .destination(endpoints.destination).continuousSync(!oneTimeCopy), spec.commandLine()).build());
+                .destination(endpoints.destination).continuousSync(!oneTimeCopy).clearDestination(clearDestination), spec.commandLine()).build());
         if (json) {
             out.println(report.toJson());
         } else {

@@ -1,31 +1,29 @@
 package dev.livemigrate.cli;
 
+import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Migrations;
-import dev.livemigrate.VerificationResult;
-import org.bson.BsonBoolean;
-import org.bson.BsonDocument;
-import org.bson.BsonString;
+import dev.livemigrate.NamespaceVerification;
+import dev.livemigrate.VerificationReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code livemigrate verify}: compares a destination with a source. Exit 0 equal, 3 different. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Compares the destination with the source: counts, every document's bytes, indexes and options.",
+                "With --rename, each source namespace is compared with the namespace it was migrated to.",
                 "Exit codes: 0 equal, 3 differences found, 2 bad input, 1 any other failure."})
 final class VerifyCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     Endpoints endpoints = new Endpoints();
-    @Option(names = "--include", description = "Namespace pattern to compare, like sales.* (repeatable).")
-    List<String> includes = new ArrayList<>();
-    @Option(names = "--json", description = "One JSON object per verifier.")
+    @CommandLine.Mixin
+    Selection selection = new Selection();
+    @Option(names = "--json", description = "The report as one JSON object.")
     boolean json;
 
     @CommandLine.Spec
@@ -34,20 +32,27 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<VerificationResult> results = Migrations.verify(endpoints.source, endpoints.destination, includes);
-        boolean equal = true;
-        for (VerificationResult r : results) {
-            equal &= r.equal();
-            out.println(json
-                    ? new BsonDocument("type", new BsonString("verification")).append("verifier", new BsonString(r.verifier()))
-                    .append("equal", BsonBoolean.valueOf(r.equal())).append("summary", new BsonString(r.summary())).toJson()
-                    : String.format(Locale.ROOT, "%-20s %-9s %s", r.verifier(), r.equal() ? "EQUAL" : "DIFFERENT", r.summary()));
-        }
-        if (results.isEmpty()) {
-            out.println("no verifier on the class path: nothing was compared");
+        VerificationReport report = Migrations.verify(selection.applyTo(MigrationSpec.builder().source(endpoints.sourceSettings())
+                .destination(endpoints.destination).continuousSync(false), spec.commandLine()).build());
+        out.println(json ? report.toJson() : render(report));
+        out.flush();
+        if (report.verifiers().isEmpty()) {
             return 1;
         }
-        out.flush();
-        return equal ? 0 : 3;
+        return report.equal() ? 0 : 3;
+    }
+
+    /** A table: one row per namespace, then every difference. */
+    static String render(VerificationReport report) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-40s %12s %12s %10s  %s%n", "NAMESPACE", "SOURCE DOCS", "DEST DOCS", "MISMATCHES", "RESULT"));
+        for (NamespaceVerification n : report.namespaces()) {
+            String name = n.source().equals(n.destination()) ? n.source().fullName() : n.source() + " -> " + n.destination();
+            b.append(String.format(Locale.ROOT, "%-40s %,12d %,12d %,10d  %s%n", name, n.sourceDocuments(), n.destinationDocuments(),
+                    n.mismatchTotal(), n.equal() ? "EQUAL" : "DIFFERENT"));
+        }
+        report.differences().forEach(d -> b.append("  ").append(d).append('\n'));
+        b.append(report.summary().replaceFirst(": \\d+ difference\\(s\\): .*", ": DIFFERENT"));
+        return b.toString();
     }
 }

@@ -30,7 +30,28 @@ class VerifyCommandTest {
                 "--destination", destination.connectionString(), "--json"}, new PrintWriter(out, true), new PrintWriter(new StringWriter()));
 
         assertThat(exit).isEqualTo(3);
-        assertThat(out.toString()).contains("\"verifier\": \"hash\"", "\"equal\": false", "different BsonInt32{value=1}");
+        assertThat(out.toString()).contains("\"verifiers\": [\"count\", \"hash\", \"indexes-and-options\"]", "\"equal\": false",
+                "\"mismatches\": [{\"kind\": \"DIFFERENT\", \"_id\": 1}]");
+
+        StringWriter table = new StringWriter();
+        assertThat(LivemigrateCommand.execute(new String[] {"verify", "--source", source.connectionString(),
+                "--destination", destination.connectionString()}, new PrintWriter(table, true), new PrintWriter(new StringWriter())))
+                .isEqualTo(3);
+        assertThat(table.toString()).contains("app.c", "DIFFERENT", "app.c -> app.c: 1 document(s) differ: different 1");
+    }
+
+    @Test
+    void comparesEachNamespaceWithTheOneItWasRenamedTo() {
+        source.client().getDatabase("app").getCollection("c").insertOne(new Document("_id", 1).append("v", 1));
+        destination.client().getDatabase("shop").getCollection("c").insertOne(new Document("_id", 1).append("v", 1));
+        StringWriter out = new StringWriter();
+
+        int exit = LivemigrateCommand.execute(new String[] {"verify", "--source", source.connectionString(),
+                "--destination", destination.connectionString(), "--rename", "app.*=shop.*"}, new PrintWriter(out, true),
+                new PrintWriter(new StringWriter()));
+
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("app.c -> shop.c", "EQUAL");
     }
 
     private int verify() {

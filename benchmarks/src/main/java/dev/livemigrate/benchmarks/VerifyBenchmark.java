@@ -9,7 +9,7 @@ import com.mongodb.client.model.InsertManyOptions;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.livemigrate.Namespace;
-import dev.livemigrate.VerificationResult;
+import dev.livemigrate.NamespaceVerification;
 import dev.livemigrate.verify.HashVerifier;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
@@ -81,10 +81,10 @@ public class VerifyBenchmark {
     }
 
     @Benchmark
-    public VerificationResult hashVerifier() {
-        VerificationResult r = new HashVerifier().verify(source, destination, Map.of(NS, NS));
+    public NamespaceVerification hashVerifier() {
+        NamespaceVerification r = new HashVerifier().verify(source, destination, Map.of(NS, NS)).get(0);
         if (!r.equal()) {
-            throw new IllegalStateException(r.summary());
+            throw new IllegalStateException(String.join("; ", r.differences()));
         }
         return r;
     }

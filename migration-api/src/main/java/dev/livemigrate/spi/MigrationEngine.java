@@ -18,5 +18,5 @@ public interface MigrationEngine {
     dev.livemigrate.ValidationReport validate(MigrationSpec spec);
 
     /** Runs every verifier on the class path; see {@link dev.livemigrate.Migrations#verify}. */
-    java.util.List<dev.livemigrate.VerificationResult> verify(String source, String destination, java.util.List<String> includes);
+    dev.livemigrate.VerificationReport verify(MigrationSpec spec);
 }

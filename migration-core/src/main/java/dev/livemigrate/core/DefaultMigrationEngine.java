@@ -19,11 +19,10 @@ import dev.livemigrate.core.catalog.NamespaceMapper;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.sync.SourceClock;
-import dev.livemigrate.VerificationResult;
+import dev.livemigrate.VerificationReport;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.ValidationReport;
 import dev.livemigrate.spi.MigrationEngine;
-import dev.livemigrate.spi.Verifier;
 import dev.livemigrate.spi.Source;
 import dev.livemigrate.spi.SourceProvider;
 import org.bson.BsonArray;
@@ -202,22 +201,17 @@ public final class DefaultMigrationEngine implements MigrationEngine {
     }
 
     @Override
-    public List<VerificationResult> verify(String source, String destination, List<String> includes) {
-        MigrationSpec spec = MigrationSpec.builder().source(source).destination(destination).continuousSync(false).build();
+    public VerificationReport verify(MigrationSpec spec) {
         Sides sides = Sides.of(spec);
-        sides.source().close();
-        MongoClientSettings sourceSettings = sides.sourceSettings();
-        MongoClientSettings destinationSettings = sides.destinationSettings();
-        Map<Namespace, Namespace> namespaces;
-        try (MongoClient s = Clients.create(sourceSettings)) {
-            Reachability.require(s, "source", sides.source().description(), ErrorCode.SOURCE_UNREACHABLE);
+        try (MongoClient s = Clients.create(sides.sourceSettings()); MongoClient d = Clients.create(sides.destinationSettings())) {
+            Reachability.require(s, sides.source().description(), d, sides.destinationDescription());
             Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(s);
             catalog.values().removeIf(CollectionInfo::isView);
-            namespaces = new NamespaceMapper(includes, List.of(), Map.of()).map(catalog.keySet());
+            Map<Namespace, Namespace> namespaces = NamespaceMapper.of(spec).map(catalog.keySet());
+            return Verification.run(sides.sourceSettings(), sides.destinationSettings(), namespaces);
+        } finally {
+            sides.source().close();
         }
-        List<VerificationResult> results = new ArrayList<>();
-        ServiceLoader.load(Verifier.class).forEach(v -> results.add(v.verify(sourceSettings, destinationSettings, namespaces)));
-        return results;
     }
 
     private static SourceProvider provider(String kind) {

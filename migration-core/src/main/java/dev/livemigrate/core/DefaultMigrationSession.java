@@ -26,13 +26,11 @@ import dev.livemigrate.core.state.MetadataStore.CollectionStatus;
 import dev.livemigrate.core.sync.ChangeSync;
 import dev.livemigrate.core.sync.IndexRelaxation;
 import dev.livemigrate.core.sync.SourceClock;
-import dev.livemigrate.spi.Verifier;
-import dev.livemigrate.VerificationResult;
+import dev.livemigrate.VerificationReport;
 import com.mongodb.MongoClientSettings;
 import org.bson.BsonBoolean;
 import org.bson.BsonInt32;
 import java.time.Clock;
-import java.util.ServiceLoader;
 import dev.livemigrate.spi.Source;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -102,7 +100,7 @@ final class DefaultMigrationSession implements MigrationSession {
     private volatile boolean writesBlocked;
     private final Map<String, List<String>> indexConflicts = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile MigrationReport.Verification verification = MigrationReport.Verification.NOT_REQUESTED;
-    private volatile List<VerificationResult> verificationResults = List.of();
+    private volatile VerificationReport verificationReport;
 
     private final AtomicReference<MigrationState> state = new AtomicReference<>(MigrationState.CREATED);
     private final AtomicLong copiedBytes = new AtomicLong();
@@ -361,21 +359,17 @@ final class DefaultMigrationSession implements MigrationSession {
     }
 
     private void verify() {
-        List<Verifier> verifiers = ServiceLoader.load(Verifier.class).stream().map(ServiceLoader.Provider::get).toList();
-        if (verifiers.isEmpty()) {
-            verification = MigrationReport.Verification.NOT_VERIFIED;
-            LOG.warn("migration {}: verification asked for, but no verifier is on the class path: not verified", spec.migrationId());
-            return;
-        }
         Map<Namespace, Namespace> namespaces = new LinkedHashMap<>();
         metadata.collections(spec.migrationId()).values().forEach(r -> namespaces.put(r.source(), r.target()));
-        List<VerificationResult> results = new ArrayList<>();
-        for (Verifier v : verifiers) {
-            results.add(v.verify(sourceSettings, destinationSettings, namespaces));
+        VerificationReport report = Verification.run(sourceSettings, destinationSettings, namespaces);
+        verificationReport = report;
+        if (report.verifiers().isEmpty()) {
+            verification = MigrationReport.Verification.NOT_VERIFIED;
+            LOG.warn("migration {}: verification asked for, but no verifier is on the class path: not verified", spec.migrationId());
+        } else {
+            verification = report.equal() ? MigrationReport.Verification.EQUAL : MigrationReport.Verification.DIFFERENT;
+            LOG.info("migration {}: verification {}", spec.migrationId(), report.summary());
         }
-        verificationResults = results;
-        verification = results.stream().allMatch(VerificationResult::equal)
-                ? MigrationReport.Verification.EQUAL : MigrationReport.Verification.DIFFERENT;
     }
 
     /** The ticker: progress for listeners, readiness, and the cutover window's warning and expiry. */
@@ -745,7 +739,7 @@ final class DefaultMigrationSession implements MigrationSession {
                 collectionsDone.get(), indexesCreated.get(), viewsCreated.get(),
                 s == null ? 0 : s.eventsApplied(), s == null ? null : s.syncedThrough(), downtime, writesBlocked,
                 indexConflicts, end == MigrationState.COMPLETED ? verification : MigrationReport.Verification.NOT_REQUESTED,
-                verificationResults);
+                end == MigrationState.COMPLETED ? verificationReport : null);
         if (end == MigrationState.FAILED) {
             LOG.error("migration {} failed: {}", spec.migrationId(), failure.get().getMessage(), failure.get());
             completion.completeExceptionally(failure.get());

@@ -1,10 +1,8 @@
 package dev.livemigrate.verify;
 
 import com.google.auto.service.AutoService;
-import dev.livemigrate.Namespace;
+import dev.livemigrate.NamespaceVerification;
 import dev.livemigrate.spi.Verifier;
-
-import java.util.List;
 
 /** Compares the document count of every namespace on both sides. */
 @AutoService(Verifier.class)
@@ -16,14 +14,9 @@ public final class CountVerifier extends NamespaceVerifier {
     }
 
     @Override
-    List<String> compare(Clients c, Namespace source, Namespace destination) {
-        long s = c.source.getDatabase(source.database()).getCollection(source.collection()).countDocuments();
-        long d = c.destination.getDatabase(destination.database()).getCollection(destination.collection()).countDocuments();
-        return s == d ? List.of() : List.of(source + " has " + s + " documents, " + destination + " has " + d);
-    }
-
-    @Override
-    String whatWasEqual() {
-        return "document counts equal";
+    NamespaceVerification compare(Clients c, NamespaceVerification n) {
+        long s = c.source.getDatabase(n.source().database()).getCollection(n.source().collection()).countDocuments();
+        long d = c.destination.getDatabase(n.destination().database()).getCollection(n.destination().collection()).countDocuments();
+        return n.withCounts(s, d);
     }
 }

@@ -4,6 +4,9 @@ import com.google.auto.service.AutoService;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.NamespaceVerification;
+import dev.livemigrate.NamespaceVerification.Mismatch;
+import dev.livemigrate.NamespaceVerification.Mismatch.Kind;
 import dev.livemigrate.spi.Verifier;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
@@ -22,17 +25,26 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Compares every document's raw bytes (so field order and numeric types count). Each side is read once
- * into {@value #BUCKETS} order-independent bucket digests (documents spread by their {@code _id}), so
- * memory stays bounded whatever the collection size; only the buckets that differ are read again to
- * name each missing, extra or different document. A difference is re-read by {@code _id} a few times
- * before it is reported, so documents still changing on a live source do not show up as false mismatches.
+ * into {@value #BUCKETS} order-independent bucket digests (documents spread by a hash of their {@code _id}),
+ * so memory stays bounded whatever the collection size; the buckets together give the namespace's digest.
+ * Only the buckets that differ are read again to name each missing, extra or different document, in passes
+ * of at most {@value #DRILL_DOCUMENTS} documents (or one bucket, if a bucket is larger). A difference is
+ * re-read by {@code _id} a few times before it is reported, so documents still changing on a live source do
+ * not show up as false mismatches; at most {@value #MAX_TRACKED} are tracked and re-checked, the rest only
+ * counted.
+ *
+ * <p>Why buckets by {@code _id} hash and not {@code _id} ranges: a range split must be type-bracketed and
+ * needs split points (sampling, which not every server does well); hash buckets need neither, cost the same
+ * single scan per side, and a changed document disturbs only its own bucket.
  */
 @AutoService(Verifier.class)
 public final class HashVerifier extends NamespaceVerifier {
 
     static final int BUCKETS = 4096;
-    /** Most mismatched ids named per namespace; the total is always given. */
-    static final int MAX_NAMED = 20;
+    /** Most mismatches tracked (re-checked, and the first of them listed) per namespace. */
+    static final int MAX_TRACKED = 10_000;
+    /** Most documents held in memory by one drill-down pass. */
+    static final long DRILL_DOCUMENTS = 100_000;
     private static final int RECHECK_ROUNDS = 5;
     private static final long RECHECK_PAUSE_MILLIS = 500;
 
@@ -42,38 +54,20 @@ public final class HashVerifier extends NamespaceVerifier {
     }
 
     @Override
-    List<String> compare(Clients c, Namespace source, Namespace destination) {
-        Outcome o = compare(collection(c.source, source), collection(c.destination, destination));
-        return o.mismatches.isEmpty() ? List.of() : List.of(source + " -> " + destination + ": " + o.describe());
-    }
-
-    @Override
-    String whatWasEqual() {
-        return "every document's bytes equal";
+    NamespaceVerification compare(Clients c, NamespaceVerification n) {
+        Outcome o = compare(collection(c.source, n.source()), collection(c.destination, n.destination()));
+        return n.withDigests(o.sourceDigest, o.destinationDigest, o.documents, o.bytes).withMismatches(o.total, o.tracked);
     }
 
     private static MongoCollection<RawBsonDocument> collection(MongoClient client, Namespace ns) {
         return client.getDatabase(ns.database()).getCollection(ns.collection(), RawBsonDocument.class);
     }
 
-    /** One mismatch: {@code missing} (only in the source), {@code extra} (only in the destination) or {@code different}. */
-    record Mismatch(String kind, BsonValue id) {
-    }
-
-    static final class Outcome {
-        final long documents;
-        final List<Mismatch> mismatches;
-
-        Outcome(long documents, List<Mismatch> mismatches) {
-            this.documents = documents;
-            this.mismatches = mismatches;
-        }
-
-        String describe() {
-            List<String> named = mismatches.stream().limit(MAX_NAMED).map(m -> m.kind() + " " + m.id()).toList();
-            return mismatches.size() + " document(s) differ: " + String.join(", ", named)
-                    + (mismatches.size() > MAX_NAMED ? " and " + (mismatches.size() - MAX_NAMED) + " more" : "");
-        }
+    /**
+     * What one namespace comparison found: the digests, the source's documents and bytes hashed, the
+     * mismatches tracked and their total (tracked plus those over the bound).
+     */
+    record Outcome(String sourceDigest, String destinationDigest, long documents, long bytes, List<Mismatch> tracked, long total) {
     }
 
     /** Compares two collections; the source and destination are read in parallel. */
@@ -81,20 +75,51 @@ public final class HashVerifier extends NamespaceVerifier {
         CompletableFuture<Buckets> s = CompletableFuture.supplyAsync(() -> Buckets.of(source));
         Buckets d = Buckets.of(destination);
         Buckets sb = s.join();
-        Set<Integer> differing = new HashSet<>();
+        List<Integer> differing = new ArrayList<>();
         for (int b = 0; b < BUCKETS; b++) {
             if (sb.count[b] != d.count[b] || sb.sumHigh[b] != d.sumHigh[b] || sb.sumLow[b] != d.sumLow[b]) {
                 differing.add(b);
             }
         }
-        List<Mismatch> mismatches = differing.isEmpty() ? List.of() : drillDown(source, destination, differing);
-        for (int round = 0; round < RECHECK_ROUNDS && !mismatches.isEmpty(); round++) {
+        List<Mismatch> tracked = new ArrayList<>();
+        long untracked = 0;
+        for (Set<Integer> pass : passes(differing, sb, d)) {
+            for (Mismatch m : drillDown(source, destination, pass)) {
+                if (tracked.size() < MAX_TRACKED) {
+                    tracked.add(m);
+                } else {
+                    untracked++;
+                }
+            }
+        }
+        for (int round = 0; round < RECHECK_ROUNDS && !tracked.isEmpty(); round++) {
             if (round > 0) {
                 pause(); // give a live migration time to apply what is still on its way
             }
-            mismatches = recheck(source, destination, mismatches);
+            tracked = recheck(source, destination, tracked);
         }
-        return new Outcome(sb.documents, mismatches);
+        return new Outcome(sb.digest(), d.digest(), sb.documents, sb.bytes, tracked, tracked.size() + untracked);
+    }
+
+    /** The differing buckets in groups of at most {@link #DRILL_DOCUMENTS} documents (both sides counted). */
+    static List<Set<Integer>> passes(List<Integer> differing, Buckets source, Buckets destination) {
+        List<Set<Integer>> passes = new ArrayList<>();
+        Set<Integer> current = new HashSet<>();
+        long documents = 0;
+        for (int b : differing) {
+            long size = source.count[b] + destination.count[b];
+            if (!current.isEmpty() && documents + size > DRILL_DOCUMENTS) {
+                passes.add(current);
+                current = new HashSet<>();
+                documents = 0;
+            }
+            current.add(b);
+            documents += size;
+        }
+        if (!current.isEmpty()) {
+            passes.add(current);
+        }
+        return passes;
     }
 
     private static void pause() {
@@ -113,12 +138,12 @@ public final class HashVerifier extends NamespaceVerifier {
         s.forEach((id, digest) -> {
             String other = d.get(id);
             if (other == null) {
-                found.add(new Mismatch("missing", id));
+                found.add(new Mismatch(Kind.MISSING, id));
             } else if (!other.equals(digest)) {
-                found.add(new Mismatch("different", id));
+                found.add(new Mismatch(Kind.DIFFERENT, id));
             }
         });
-        d.keySet().stream().filter(id -> !s.containsKey(id)).forEach(id -> found.add(new Mismatch("extra", id)));
+        d.keySet().stream().filter(id -> !s.containsKey(id)).forEach(id -> found.add(new Mismatch(Kind.EXTRA, id)));
         return found;
     }
 
@@ -134,11 +159,11 @@ public final class HashVerifier extends NamespaceVerifier {
                 continue;
             }
             if (a == null) {
-                still.add(new Mismatch("extra", m.id()));
+                still.add(new Mismatch(Kind.EXTRA, m.id()));
             } else if (b == null) {
-                still.add(new Mismatch("missing", m.id()));
+                still.add(new Mismatch(Kind.MISSING, m.id()));
             } else if (!java.util.Arrays.equals(bytes(a), bytes(b))) {
-                still.add(new Mismatch("different", m.id()));
+                still.add(new Mismatch(Kind.DIFFERENT, m.id()));
             }
         }
         return still;
@@ -182,12 +207,24 @@ public final class HashVerifier extends NamespaceVerifier {
         final long[] sumHigh = new long[BUCKETS];
         final long[] sumLow = new long[BUCKETS];
         long documents;
+        long bytes;
+
+        /** The digest of every bucket: equal on both sides exactly when every bucket is. */
+        String digest() {
+            ByteBuffer all = ByteBuffer.allocate(BUCKETS * 3 * Long.BYTES);
+            for (int b = 0; b < BUCKETS; b++) {
+                all.putLong(count[b]).putLong(sumHigh[b]).putLong(sumLow[b]);
+            }
+            return java.util.HexFormat.of().formatHex(md5().digest(all.array()));
+        }
 
         static Buckets of(MongoCollection<RawBsonDocument> collection) {
             Buckets b = new Buckets();
             MessageDigest md5 = md5();
             for (RawBsonDocument d : collection.find()) {
-                ByteBuffer digest = ByteBuffer.wrap(md5.digest(bytes(d)));
+                byte[] bytes = bytes(d);
+                b.bytes += bytes.length;
+                ByteBuffer digest = ByteBuffer.wrap(md5.digest(bytes));
                 int bucket = bucketOf(d.get("_id"));
                 b.count[bucket]++;
                 b.sumHigh[bucket] += digest.getLong();

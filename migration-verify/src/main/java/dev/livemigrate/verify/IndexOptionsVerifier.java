@@ -3,8 +3,10 @@ package dev.livemigrate.verify;
 import com.google.auto.service.AutoService;
 import com.mongodb.client.MongoClient;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.NamespaceVerification;
 import dev.livemigrate.spi.Verifier;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,19 +26,32 @@ public final class IndexOptionsVerifier extends NamespaceVerifier {
     }
 
     @Override
-    List<String> compare(Clients c, Namespace source, Namespace destination) {
-        List<String> differences = new ArrayList<>(compare(source, indexes(c.source, source), indexes(c.destination, destination)));
-        BsonDocument so = options(c.source, source);
-        BsonDocument d = options(c.destination, destination);
-        if (!so.equals(d)) {
-            differences.add(source + ": collection options differ: source " + so.toJson() + ", destination " + d.toJson());
+    NamespaceVerification compare(Clients c, NamespaceVerification n) {
+        return n.withIndexDifferences(compare(n.source(), indexes(c.source, n.source()), indexes(c.destination, n.destination())))
+                .withOptionDifferences(compareOptions(n.source(), options(c.source, n.source()), options(c.destination, n.destination())));
+    }
+
+    /** Each collection option that differs, named (capped, size, validator, collation, ...). */
+    static List<String> compareOptions(Namespace ns, BsonDocument source, BsonDocument destination) {
+        List<String> differences = new ArrayList<>();
+        java.util.Set<String> names = new java.util.TreeSet<>(source.keySet());
+        names.addAll(destination.keySet());
+        for (String name : names) {
+            BsonValue s = source.get(name);
+            BsonValue d = destination.get(name);
+            if (!java.util.Objects.equals(s, d)) {
+                differences.add(ns + ": collection option " + name + " differs: source " + json(s) + ", destination " + json(d));
+            }
         }
         return differences;
     }
 
-    @Override
-    String whatWasEqual() {
-        return "indexes and collection options equal";
+    private static String json(BsonValue v) {
+        if (v == null) {
+            return "(not set)";
+        }
+        String json = new BsonDocument("v", v).toJson();
+        return json.substring(json.indexOf(':') + 1, json.length() - 1).strip();
     }
 
     static List<String> compare(Namespace ns, Map<String, BsonDocument> source, Map<String, BsonDocument> destination) {

@@ -6,10 +6,14 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import dev.livemigrate.Namespace;
-import dev.livemigrate.VerificationResult;
+import dev.livemigrate.NamespaceVerification;
+import dev.livemigrate.NamespaceVerification.Mismatch;
+import dev.livemigrate.NamespaceVerification.Mismatch.Kind;
+import dev.livemigrate.VerificationReport;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import dev.livemigrate.spi.Verifier;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,6 +44,12 @@ class VerifiersTest {
         for (Verifier v : new Verifier[] {new CountVerifier(), new HashVerifier(), new IndexOptionsVerifier()}) {
             assertThat(run(v).equal()).as(v.name()).isTrue();
         }
+        NamespaceVerification hash = run(new HashVerifier());
+        assertThat(hash.sourceDigest()).hasSize(32).isEqualTo(hash.destinationDigest());
+        assertThat(hash.documentsHashed()).isEqualTo(3);
+        assertThat(hash.bytesHashed()).isPositive();
+        assertThat(run(new CountVerifier())).extracting(NamespaceVerification::sourceDocuments, NamespaceVerification::destinationDocuments)
+                .containsExactly(3L, 3L);
     }
 
     @Test
@@ -54,11 +64,15 @@ class VerifiersTest {
         d.deleteOne(BsonDocument.parse("{_id: 1}"));
         d.insertOne(BsonDocument.parse("{_id: 1, b: 2, a: 1}"));                        // reordered fields
 
-        VerificationResult hash = run(new HashVerifier());
+        NamespaceVerification hash = run(new HashVerifier());
 
         assertThat(hash.equal()).isFalse();
-        assertThat(hash.summary()).contains("5 document(s) differ", "missing BsonInt32{value=4}", "extra BsonInt32{value=5}",
-                "different BsonInt32{value=2}", "different BsonInt32{value=3}", "different BsonInt32{value=1}");
+        assertThat(hash.sourceDigest()).isNotEqualTo(hash.destinationDigest());
+        assertThat(hash.mismatchTotal()).isEqualTo(5);
+        assertThat(hash.mismatches()).containsExactlyInAnyOrder(new Mismatch(Kind.MISSING, new BsonInt32(4)),
+                new Mismatch(Kind.EXTRA, new BsonInt32(5)), new Mismatch(Kind.DIFFERENT, new BsonInt32(2)),
+                new Mismatch(Kind.DIFFERENT, new BsonInt32(3)), new Mismatch(Kind.DIFFERENT, new BsonInt32(1)));
+        assertThat(hash.differences()).singleElement().asString().contains("5 document(s) differ", "missing 4", "extra 5", "different 1");
         assertThat(run(new CountVerifier()).equal()).isTrue(); // same count: only the hash sees it
     }
 
@@ -66,7 +80,9 @@ class VerifiersTest {
     void aCountDifferenceIsNamed() {
         seedBoth("{_id: 1}");
         collection(destination).insertOne(BsonDocument.parse("{_id: 2}"));
-        assertThat(run(new CountVerifier()).summary()).contains("app.things has 1 documents, app.things has 2");
+        NamespaceVerification count = run(new CountVerifier());
+        assertThat(count.equal()).isFalse();
+        assertThat(count.differences()).containsExactly("app.things has 1 documents, app.things has 2");
     }
 
     @Test
@@ -76,19 +92,79 @@ class VerifiersTest {
         collection(source).createIndex(Indexes.ascending("at"), new IndexOptions().expireAfter(60L, TimeUnit.SECONDS));
         collection(destination).createIndex(Indexes.ascending("at"), new IndexOptions().expireAfter(3600L, TimeUnit.SECONDS));
 
-        VerificationResult r = run(new IndexOptionsVerifier());
+        NamespaceVerification r = run(new IndexOptionsVerifier());
 
         assertThat(r.equal()).isFalse();
-        assertThat(r.summary()).contains("index email_1 is missing on the destination", "index at_1 differs");
+        assertThat(r.indexDifferences()).hasSize(2);
+        assertThat(r.indexDifferences().get(0)).contains("index at_1 differs", "\"expireAfterSeconds\": 60", "\"expireAfterSeconds\": 3600");
+        assertThat(r.indexDifferences().get(1)).isEqualTo("app.things: index email_1 is missing on the destination");
+        assertThat(r.optionDifferences()).isEmpty();
     }
 
     @Test
-    void comparesCollectionOptionsSuchAsValidators() {
-        // the embedded server lists no options, so the comparison itself is checked on recorded definitions
-        assertThat(IndexOptionsVerifier.compare(NS, Map.of("a_1", BsonDocument.parse("{key: {a: 1}, name: 'a_1'}")),
-                Map.of("a_1", BsonDocument.parse("{key: {a: 1}, name: 'a_1', unique: true}"))))
-                .containsExactly("app.things: index a_1 differs: source {\"key\": {\"a\": 1}, \"name\": \"a_1\"}, destination"
-                        + " {\"key\": {\"a\": 1}, \"name\": \"a_1\", \"unique\": true}");
+    void namesDifferentValidatorsAndOtherCollectionOptions() {
+        // the embedded server lists no options, so the comparison runs on listCollections options as MongoDB reports them
+        BsonDocument source = BsonDocument.parse("{validator: {$jsonSchema: {required: ['email']}}, validationLevel: 'strict',"
+                + " collation: {locale: 'fr', strength: 2}}");
+        BsonDocument destination = BsonDocument.parse("{validator: {$jsonSchema: {required: ['name']}}, validationLevel: 'strict'}");
+
+        assertThat(IndexOptionsVerifier.compareOptions(NS, source, destination)).containsExactly(
+                "app.things: collection option collation differs: source {\"locale\": \"fr\", \"strength\": 2}, destination (not set)",
+                "app.things: collection option validator differs: source {\"$jsonSchema\": {\"required\": [\"email\"]}},"
+                        + " destination {\"$jsonSchema\": {\"required\": [\"name\"]}}");
+        assertThat(IndexOptionsVerifier.compareOptions(NS, source, source.clone())).isEmpty();
+        assertThat(IndexOptionsVerifier.compareOptions(NS, BsonDocument.parse("{capped: true, size: 4096}"),
+                BsonDocument.parse("{capped: true, size: 8192}"))).singleElement().asString().contains("option size differs");
+    }
+
+    @Test
+    void manyMismatchesAreCountedInFullAndListedInPart() {
+        for (int i = 0; i < 300; i++) {
+            collection(source).insertOne(BsonDocument.parse("{_id: " + i + "}"));
+        }
+        NamespaceVerification hash = run(new HashVerifier()); // the destination is empty
+
+        assertThat(hash.mismatchTotal()).isEqualTo(300);
+        assertThat(hash.mismatches()).hasSize(NamespaceVerification.MAX_LISTED).allMatch(m -> m.kind() == Kind.MISSING);
+        assertThat(hash.differences().get(0)).contains("300 document(s) differ", "and 200 more");
+    }
+
+    @Test
+    void drillDownPassesHoldABoundedNumberOfDocuments() {
+        HashVerifier.Buckets big = new HashVerifier.Buckets();
+        HashVerifier.Buckets empty = new HashVerifier.Buckets();
+        java.util.List<Integer> differing = new java.util.ArrayList<>();
+        for (int b = 0; b < HashVerifier.BUCKETS; b++) {
+            big.count[b] = 100; // 409,600 documents, all differing
+            differing.add(b);
+        }
+        var passes = HashVerifier.passes(differing, big, empty);
+
+        assertThat(passes).hasSize(5).allSatisfy(p -> assertThat(p.size() * 100L).isLessThanOrEqualTo(HashVerifier.DRILL_DOCUMENTS));
+        assertThat(passes.stream().mapToInt(java.util.Set::size).sum()).isEqualTo(HashVerifier.BUCKETS);
+    }
+
+    @Test
+    void theReportMergesTheVerifiersPerNamespace() {
+        seedBoth("{_id: 1, a: 1}", "{_id: 2}");
+        collection(destination).insertOne(BsonDocument.parse("{_id: 3}"));
+        java.util.List<NamespaceVerification> all = new java.util.ArrayList<>();
+        for (Verifier v : new Verifier[] {new CountVerifier(), new HashVerifier(), new IndexOptionsVerifier()}) {
+            all.add(run(v));
+        }
+        VerificationReport report = VerificationReport.merge(java.util.List.of("count", "hash", "indexes-and-options"), all,
+                java.time.Duration.ofMillis(250));
+
+        assertThat(report.equal()).isFalse();
+        assertThat(report.namespaces()).singleElement().satisfies(n -> {
+            assertThat(n.sourceDocuments()).isEqualTo(2);
+            assertThat(n.destinationDocuments()).isEqualTo(3);
+            assertThat(n.mismatches()).containsExactly(new Mismatch(Kind.EXTRA, new BsonInt32(3)));
+        });
+        assertThat(report.documentsPerSecond()).isEqualTo(8.0); // 2 documents in 0.25 s
+        assertThat(report.toJson()).contains("\"equal\": false", "\"mismatchTotal\": 1", "\"kind\": \"EXTRA\", \"_id\": 3",
+                "\"sourceDocuments\": 2", "\"destinationDocuments\": 3", "\"durationMillis\": 250");
+        assertThat(report.summary()).contains("1 namespace(s) in 250 ms", "2 difference(s)", "extra 3");
     }
 
     @Test
@@ -117,8 +193,8 @@ class VerifiersTest {
         }
     }
 
-    private VerificationResult run(Verifier v) {
-        return v.verify(settings(source), settings(destination), Map.of(NS, NS));
+    private NamespaceVerification run(Verifier v) {
+        return v.verify(settings(source), settings(destination), Map.of(NS, NS)).get(0);
     }
 
     private static MongoClientSettings settings(EmbeddedMongo m) {

@@ -1,0 +1,37 @@
+package dev.livemigrate.core;
+
+import com.mongodb.MongoClientSettings;
+import dev.livemigrate.Namespace;
+import dev.livemigrate.NamespaceVerification;
+import dev.livemigrate.VerificationReport;
+import dev.livemigrate.spi.Verifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/** Runs every {@link Verifier} on the class path, one after another, and merges what they find. */
+final class Verification {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Verification.class);
+
+    private Verification() {
+    }
+
+    static VerificationReport run(MongoClientSettings source, MongoClientSettings destination, Map<Namespace, Namespace> namespaces) {
+        List<Verifier> verifiers = ServiceLoader.load(Verifier.class).stream().map(ServiceLoader.Provider::get).toList();
+        long started = System.nanoTime();
+        List<NamespaceVerification> results = new ArrayList<>();
+        for (Verifier v : verifiers) {
+            long t = System.nanoTime();
+            results.addAll(v.verify(source, destination, namespaces));
+            LOG.info("verifier {} compared {} namespace(s) in {} ms", v.name(), namespaces.size(), (System.nanoTime() - t) / 1_000_000);
+        }
+        return VerificationReport.merge(verifiers.stream().map(Verifier::name).toList(), results,
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+}
