@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.benchmarks.LatencyProxy;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
@@ -45,8 +46,13 @@ public class ApplyBenchmark {
     @Param({"8"})
     public int lanes;
 
+    /** Delay each way between the applier and the destination (0: the embedded server's own). */
+    @Param({"0", "250"})
+    public int oneWayLatencyMicros;
+
     private List<ChangeEvent> stream;
     private MongoServer server;
+    private LatencyProxy proxy;
     private MongoClient destination;
 
     @Setup(Level.Trial)
@@ -76,12 +82,20 @@ public class ApplyBenchmark {
     public void freshDestination() {
         server = new MongoServer(new MemoryBackend());
         server.bind("127.0.0.1", 0);
-        destination = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
+        int port = server.getLocalAddress().getPort();
+        if (oneWayLatencyMicros > 0) {
+            proxy = new LatencyProxy(port, oneWayLatencyMicros);
+            port = proxy.port();
+        }
+        destination = MongoClients.create("mongodb://127.0.0.1:" + port);
     }
 
     @TearDown(Level.Invocation)
     public void stop() {
         destination.close();
+        if (proxy != null) {
+            proxy.close();
+        }
         server.shutdownNow();
     }
 

@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -62,7 +63,10 @@ final class ChangeApplier {
         this.replaceByDeleteAndInsert = replaceByDeleteAndInsert;
     }
 
-    /** Applies a lane's events in order, batching consecutive events of one namespace into one ordered bulk write. */
+    /**
+     * Applies a lane's events, each document's in order, batching consecutive events of one namespace into
+     * one ordered bulk write (see {@link #inWaves}).
+     */
     void apply(List<ChangeEvent> events) {
         int start = 0;
         while (start < events.size()) {
@@ -83,12 +87,7 @@ final class ChangeApplier {
     private void applyToCollection(MongoCollection<RawBsonDocument> collection, List<ChangeEvent> events) {
         List<WriteModel<RawBsonDocument>> models = new ArrayList<>();
         List<Integer> eventOfModel = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            for (WriteModel<RawBsonDocument> m : writes(events.get(i), false)) {
-                models.add(m);
-                eventOfModel.add(i);
-            }
-        }
+        inWaves(events, models, eventOfModel);
         int from = 0;
         while (from < models.size()) {
             try {
@@ -113,11 +112,88 @@ final class ChangeApplier {
                     collection.bulkWrite(fix, ORDERED);
                 }
                 from = failedModel + 1;
-                while (from < models.size() && eventOfModel.get(from) == failedEvent) {
-                    from++;
+                for (int m = models.size() - 1; m >= from; m--) { // the event's later writes (later waves) are replaced too
+                    if (eventOfModel.get(m) == failedEvent) {
+                        models.remove(m);
+                        eventOfModel.remove(m);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Orders a batch's writes for few round trips while keeping each document's writes in order. Per
+     * document, only the events from its last whole-document one (insert, replace, delete; any update in
+     * full-document mode) on matter: that one leaves the same state whatever came before. Then wave k holds
+     * the k-th write of every document; within a wave the documents differ, so its writes are grouped by
+     * kind (deletes, inserts, replaces, updates): an ordered bulk write sends each run of one kind as one
+     * command, and a batch of a thousand events over a thousand documents costs a handful of commands
+     * instead of one per change of kind.
+     */
+    void inWaves(List<ChangeEvent> events, List<WriteModel<RawBsonDocument>> models, List<Integer> eventOfModel) {
+        Map<BsonDocument, List<Integer>> byDocument = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            ChangeEvent e = events.get(i);
+            if (e.documentKey() == null) {
+                continue; // nothing to write: see writes()
+            }
+            List<Integer> ofDocument = byDocument.computeIfAbsent(e.documentKey(), k -> new ArrayList<>());
+            if (setsWholeDocument(e)) {
+                ofDocument.clear();
+            }
+            ofDocument.add(i);
+        }
+        List<List<WriteModel<RawBsonDocument>>> documentModels = new ArrayList<>();
+        List<List<Integer>> documentEvents = new ArrayList<>();
+        for (List<Integer> ofDocument : byDocument.values()) {
+            List<WriteModel<RawBsonDocument>> writes = new ArrayList<>();
+            List<Integer> sources = new ArrayList<>();
+            for (int i : ofDocument) {
+                for (WriteModel<RawBsonDocument> m : writes(events.get(i), false)) {
+                    writes.add(m);
+                    sources.add(i);
+                }
+            }
+            documentModels.add(writes);
+            documentEvents.add(sources);
+        }
+        for (int wave = 0; ; wave++) {
+            List<List<Integer>> kinds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (int d = 0; d < documentModels.size(); d++) {
+                if (wave < documentModels.get(d).size()) {
+                    kinds.get(kindOf(documentModels.get(d).get(wave))).add(d);
+                }
+            }
+            if (kinds.stream().allMatch(List::isEmpty)) {
+                return;
+            }
+            for (List<Integer> kind : kinds) {
+                for (int d : kind) {
+                    models.add(documentModels.get(d).get(wave));
+                    eventOfModel.add(documentEvents.get(d).get(wave));
+                }
+            }
+        }
+    }
+
+    private boolean setsWholeDocument(ChangeEvent e) {
+        return switch (e.operationType()) {
+            case "delete" -> true;
+            case "insert", "replace" -> e.fullDocument() != null;
+            case "update" -> mode == Mode.FULL_DOCUMENT && e.fullDocument() != null;
+            default -> false;
+        };
+    }
+
+    private static int kindOf(WriteModel<RawBsonDocument> model) {
+        if (model instanceof DeleteOneModel) {
+            return 0;
+        }
+        if (model instanceof InsertOneModel) {
+            return 1;
+        }
+        return model instanceof ReplaceOneModel ? 2 : 3;
     }
 
     /** The writes that replay one event; {@code lookup} replaces the diff with the source's current document. */

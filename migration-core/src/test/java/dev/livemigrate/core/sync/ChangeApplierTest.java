@@ -109,6 +109,50 @@ class ChangeApplierTest {
         assertThat(error).hasMessageContaining("oplog").hasMessageContaining("new id").hasCause(lost);
     }
 
+    @Test
+    void aBatchIsWrittenInWavesOfFewCommandsAndEndsAsOneByOneWould() {
+        java.util.Random random = new java.util.Random(5);
+        List<ChangeEvent> stream = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) { // mixed kinds over 150 documents, several events per document
+            int id = random.nextInt(150);
+            String type = List.of("insert", "replace", "delete", "update", "update", "update").get(random.nextInt(6));
+            BsonDocument key = new BsonDocument("_id", new org.bson.BsonInt32(id));
+            RawBsonDocument full = type.equals("insert") || type.equals("replace") ? RawBsonDocument.parse(
+                    "{_id: " + id + ", n: " + i + ", list: [1, 2, 3], " + (i % 2 == 0 ? "a: 1, b: 2" : "b: 2, a: 1") + "}") : null;
+            BsonDocument description = type.equals("update") ? BsonDocument.parse("{updatedFields: {n: " + i + ", 'm.k': " + i
+                    + "}, removedFields: " + (i % 3 == 0 ? "['a']" : "[]") + (i % 5 == 0 ? ", truncatedArrays: [{field: 'list', newSize: 1}]" : "")
+                    + "}") : null;
+            stream.add(new ChangeEvent("s", i, new BsonDocument(), new org.bson.BsonTimestamp(1, i), type, ORDERS, null, key, full,
+                    description, null));
+        }
+        java.util.concurrent.atomic.AtomicInteger commands = new java.util.concurrent.atomic.AtomicInteger();
+        try (var counted = com.mongodb.client.MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(destination.connectionString()))
+                .addCommandListener(new com.mongodb.event.CommandListener() {
+                    @Override
+                    public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                        commands.incrementAndGet();
+                    }
+                }).build())) {
+            // this server's replace keeps the old field order: replaces are delete + insert here, as the engine probes
+            ChangeApplier batched = new ChangeApplier(source.client(), counted, ns -> ns, ChangeApplier.Mode.DIFF, true);
+            for (int from = 0; from < stream.size(); from += 1000) {
+                batched.apply(stream.subList(from, from + 1000));
+            }
+        }
+        ChangeApplier oneByOne = new ChangeApplier(source.client(), source.client(), ns -> ns, ChangeApplier.Mode.DIFF, true);
+        stream.forEach(e -> oneByOne.apply(List.of(e)));
+
+        // the same documents, byte for byte (the one-by-one result was written to the source server)
+        var expected = dev.livemigrate.core.testing.DataAssertions.bytesById(
+                dev.livemigrate.core.testing.DataAssertions.raw(source.client(), ORDERS));
+        var actual = dev.livemigrate.core.testing.DataAssertions.bytesById(
+                dev.livemigrate.core.testing.DataAssertions.raw(destination.client(), ORDERS));
+        assertThat(actual.keySet()).isEqualTo(expected.keySet()).isNotEmpty();
+        expected.forEach((id, bytes) -> assertThat(actual.get(id)).as("document %s", id).isEqualTo(bytes));
+        assertThat(commands.get()).as("commands for 2 batches of 1,000 events").isLessThan(150);
+    }
+
     private ChangeApplier applier(ChangeApplier.Mode mode) {
         return new ChangeApplier(source.client(), destination.client(), ns -> ns, mode, false);
     }

@@ -1,0 +1,32 @@
+package dev.livemigrate.benchmarks;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.Migrations;
+
+import java.time.Duration;
+
+/** Not a benchmark: runs the engine's copy a few times for a profiler. Arguments: shape, parallelism, rounds. */
+public final class CopyProfile {
+
+    public static void main(String[] args) {
+        BenchData.Shape shape = BenchData.Shape.parse(args.length > 0 ? args[0] : "200000x200");
+        int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        MongoServer source = BenchData.server();
+        try (MongoClient client = MongoClients.create(BenchData.uri(source))) {
+            BenchData.seed(client, shape);
+        }
+        for (int r = 0; r < rounds; r++) {
+            MongoServer destination = BenchData.server();
+            long t = System.nanoTime();
+            Migrations.run(MigrationSpec.builder().source(BenchData.uri(source)).destination(BenchData.uri(destination))
+                    .continuousSync(false).copyParallelism(parallelism).build(), Duration.ofHours(1));
+            System.out.printf("round %d: %d ms%n", r, (System.nanoTime() - t) / 1_000_000);
+            destination.shutdownNow();
+        }
+        source.shutdownNow();
+    }
+}
