@@ -8,7 +8,11 @@ import dev.livemigrate.Migrations;
 
 import java.time.Duration;
 
-/** Not a benchmark: runs the engine's copy a few times for a profiler. Arguments: shape, parallelism, rounds. */
+/**
+ * Not a benchmark: runs the engine's copy a few times, printing each round's time and how many cores the
+ * process kept busy, for a profiler ({@code -XX:StartFlightRecording}). Arguments: data set (like
+ * {@code 200000x200}), copy parallelism, rounds.
+ */
 public final class CopyProfile {
 
     public static void main(String[] args) {
@@ -21,10 +25,14 @@ public final class CopyProfile {
         }
         for (int r = 0; r < rounds; r++) {
             MongoServer destination = BenchData.server();
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu = os.getProcessCpuTime();
             long t = System.nanoTime();
             Migrations.run(MigrationSpec.builder().source(BenchData.uri(source)).destination(BenchData.uri(destination))
                     .continuousSync(false).copyParallelism(parallelism).build(), Duration.ofHours(1));
-            System.out.printf("round %d: %d ms%n", r, (System.nanoTime() - t) / 1_000_000);
+            long wall = System.nanoTime() - t;
+            System.out.printf("round %d: %d ms, %.2f cores busy%n", r, wall / 1_000_000, (os.getProcessCpuTime() - cpu) / (double) wall);
             destination.shutdownNow();
         }
         source.shutdownNow();

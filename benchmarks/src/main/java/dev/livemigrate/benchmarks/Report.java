@@ -50,7 +50,11 @@ public final class Report {
     }
 
     public static void main(String[] args) throws RunnerException, IOException {
-        Profile profile = Profile.of(args.length > 0 ? args[0] : "quick");
+        if (args.length == 0) {
+            System.err.println("usage: java -jar benchmarks.jar quick|full [--write REPOSITORY_ROOT]");
+            System.exit(2);
+        }
+        Profile profile = Profile.of(args[0]);
         Path write = null;
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--write") && i + 1 < args.length) {
