@@ -43,8 +43,6 @@ public class ApplyBenchmark {
     @Param({"200000"})
     public int events;
 
-    @Param({"8"})
-    public int lanes;
 
     /** Delay each way between the applier and the destination (0: the embedded server's own). */
     @Param({"0", "250"})
@@ -99,8 +97,17 @@ public class ApplyBenchmark {
         server.shutdownNow();
     }
 
+    /** The number of lanes, a state of its own so that {@link #oneByOne} runs once per data set. */
+    @State(Scope.Benchmark)
+    public static class Lanes {
+
+        @Param({"1", "8"})
+        public int lanes;
+    }
+
     @Benchmark
-    public long lanes() throws InterruptedException {
+    public long lanes(Lanes settings) throws InterruptedException {
+        int lanes = settings.lanes;
         ChangeApplier applier = new ChangeApplier(destination, destination, ns -> ns, ChangeApplier.Mode.DIFF, false);
         Checkpointer checkpointer = new Checkpointer();
         try (ApplyLanes applyLanes = new ApplyLanes("bench", lanes, 1000, applier::apply, checkpointer, t -> {
