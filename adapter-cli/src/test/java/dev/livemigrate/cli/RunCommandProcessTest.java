@@ -75,4 +75,35 @@ class RunCommandProcessTest {
         assertSameDocuments(source.client(), ns, destination.client(), ns);
         assertThat(indexes(destination.client(), ns)).isEqualTo(indexes(source.client(), ns));
     }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void ctrlCCancelsCleanlyAndTheSameIdResumes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        MongoCollection<Document> orders = source.client().getDatabase("shop").getCollection("orders");
+        for (int i = 0; i < 200; i++) {
+            orders.insertOne(new Document("_id", i).append("n", 0));
+        }
+        java.io.File stderr = dir.resolve("stderr.txt").toFile();
+        CliProcess cli = new CliProcess(ProcessBuilder.Redirect.to(stderr), "run", "--source", source.connectionString(),
+                "--destination", destination.connectionString(), "--json", "--migration-id", "interrupted");
+        await().atMost(java.time.Duration.ofMinutes(2)).until(() -> cli.lines.stream().anyMatch(l -> l.contains("\"state\": \"SYNCING\"")));
+        orders.updateOne(new Document("_id", 7), new Document("$set", new Document("n", 7)));
+
+        cli.process.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C (SIGINT)
+        assertThat(cli.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        cli.awaitOutput();
+
+        assertThat(cli.process.exitValue()).isEqualTo(4);
+        assertThat(java.nio.file.Files.readString(stderr.toPath()))
+                .contains("cancelled: syncing stopped, migrated data stays on the destination", "--migration-id interrupted");
+
+        orders.insertOne(new Document("_id", 1000).append("n", 1)); // written while nothing ran
+        CliProcess resumed = new CliProcess(ProcessBuilder.Redirect.INHERIT, "run", "--source", source.connectionString(),
+                "--destination", destination.connectionString(), "--json", "--migration-id", "interrupted", "--cutover", "auto");
+        assertThat(resumed.process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        resumed.awaitOutput();
+        assertThat(resumed.process.exitValue()).as(String.join("\n", resumed.lines)).isZero();
+        Namespace ns = Namespace.parse("shop.orders");
+        assertSameDocuments(source.client(), ns, destination.client(), ns);
+    }
 }

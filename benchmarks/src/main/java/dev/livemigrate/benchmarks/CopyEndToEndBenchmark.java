@@ -107,6 +107,15 @@ public class CopyEndToEndBenchmark {
             sourceServer.shutdownNow();
         }
 
+        /**
+         * The cursor batch of the baselines and limits, as the engine sizes it (8 MiB of documents). They must
+         * set one: the embedded server answers a {@code getMore} without a batch size with the whole rest of
+         * the collection, beyond the driver's 48 MB message limit (a real server stops at 16 MiB).
+         */
+        int cursorBatch() {
+            return Math.max(101, (8 << 20) / BenchData.Shape.parse(dataset).documentBytes());
+        }
+
         List<String> collections() {
             return sourceClient.getDatabase(BenchData.DATABASE).listCollectionNames().into(new ArrayList<>());
         }
@@ -123,7 +132,7 @@ public class CopyEndToEndBenchmark {
                     List<List<RawBsonDocument>> ofCollection = new ArrayList<>();
                     List<RawBsonDocument> batch = new ArrayList<>();
                     long bytes = 0;
-                    for (RawBsonDocument d : raw(sourceClient, name).find()) {
+                    for (RawBsonDocument d : raw(sourceClient, name).find().batchSize(cursorBatch())) {
                         int size = d.getByteBuffer().remaining();
                         if (!batch.isEmpty() && (batch.size() == 1000 || bytes + size > 8 << 20)) {
                             ofCollection.add(batch);
@@ -165,7 +174,8 @@ public class CopyEndToEndBenchmark {
             for (String name : servers.collections()) {
                 MongoCollection<Document> to = dst.getDatabase(BenchData.DATABASE).getCollection(name);
                 List<Document> batch = new ArrayList<>(1000);
-                for (Document d : servers.sourceClient.getDatabase(BenchData.DATABASE).getCollection(name).find()) {
+                for (Document d : servers.sourceClient.getDatabase(BenchData.DATABASE).getCollection(name).find()
+                        .batchSize(servers.cursorBatch())) {
                     batch.add(d);
                     if (batch.size() == 1000) {
                         to.insertMany(batch);
@@ -186,7 +196,7 @@ public class CopyEndToEndBenchmark {
     public long sourceReadAlone(Servers servers) {
         long bytes = 0;
         for (String name : servers.collections()) {
-            for (RawBsonDocument d : servers.raw(servers.sourceClient, name).find()) {
+            for (RawBsonDocument d : servers.raw(servers.sourceClient, name).find().batchSize(servers.cursorBatch())) {
                 bytes += d.getByteBuffer().remaining();
             }
         }

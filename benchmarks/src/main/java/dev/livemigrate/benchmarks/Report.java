@@ -81,7 +81,8 @@ public final class Report {
         results.addAll(new Runner(single().include(CopyEndToEndBenchmark.class.getSimpleName())
                 .param("dataset", profile.datasets().toArray(String[]::new)).param("copyParallelism", "1", "2", "4")
                 .param("oneWayLatencyMicros", LATENCIES.toArray(String[]::new)).build()).run());
-        results.addAll(new Runner(single().include("ApplyBenchmark")
+        // one by one over a 0.5 ms round trip pays a round trip per event: three measured runs are enough there
+        results.addAll(new Runner(single().measurementIterations(Math.min(3, profile.iterations())).include("ApplyBenchmark")
                 .param("events", profile.applyEvents()).param("lanes", "1", "8")
                 .param("oneWayLatencyMicros", LATENCIES.toArray(String[]::new)).build()).run());
         results.addAll(new Runner(single().include(VerifyBenchmark.class.getSimpleName())

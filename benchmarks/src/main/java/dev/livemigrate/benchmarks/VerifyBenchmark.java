@@ -92,7 +92,8 @@ public class VerifyBenchmark {
     @Benchmark
     public long sourceReadAlone() {
         long bytes = 0;
-        for (RawBsonDocument d : sourceClient.getDatabase(NS.database()).getCollection(NS.collection(), RawBsonDocument.class).find()) {
+        for (RawBsonDocument d : sourceClient.getDatabase(NS.database()).getCollection(NS.collection(), RawBsonDocument.class).find()
+                .batchSize(100_000)) { // what the verifier asks for these small documents (8 MiB, at most 100,000)
             bytes += d.getByteBuffer().remaining();
         }
         return bytes;

@@ -55,7 +55,8 @@ public final class HashVerifier extends NamespaceVerifier {
 
     @Override
     NamespaceVerification compare(Clients c, NamespaceVerification n) {
-        Outcome o = compare(collection(c.source, n.source()), collection(c.destination, n.destination()));
+        Outcome o = compare(collection(c.source, n.source()), collection(c.destination, n.destination()),
+                cursorBatch(c.source, n.source()));
         return n.withDigests(o.sourceDigest, o.destinationDigest, o.documents, o.bytes).withMismatches(o.total, o.tracked);
     }
 
@@ -71,9 +72,9 @@ public final class HashVerifier extends NamespaceVerifier {
     }
 
     /** Compares two collections; the source and destination are read in parallel. */
-    static Outcome compare(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination) {
-        CompletableFuture<Buckets> s = CompletableFuture.supplyAsync(() -> Buckets.of(source));
-        Buckets d = Buckets.of(destination);
+    static Outcome compare(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination, int cursorBatch) {
+        CompletableFuture<Buckets> s = CompletableFuture.supplyAsync(() -> Buckets.of(source, cursorBatch));
+        Buckets d = Buckets.of(destination, cursorBatch);
         Buckets sb = s.join();
         List<Integer> differing = new ArrayList<>();
         for (int b = 0; b < BUCKETS; b++) {
@@ -84,7 +85,7 @@ public final class HashVerifier extends NamespaceVerifier {
         List<Mismatch> tracked = new ArrayList<>();
         long untracked = 0;
         for (Set<Integer> pass : passes(differing, sb, d)) {
-            for (Mismatch m : drillDown(source, destination, pass)) {
+            for (Mismatch m : drillDown(source, destination, pass, cursorBatch)) {
                 if (tracked.size() < MAX_TRACKED) {
                     tracked.add(m);
                 } else {
@@ -131,9 +132,9 @@ public final class HashVerifier extends NamespaceVerifier {
     }
 
     private static List<Mismatch> drillDown(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination,
-                                            Set<Integer> buckets) {
-        Map<BsonValue, String> s = digestsIn(source, buckets);
-        Map<BsonValue, String> d = digestsIn(destination, buckets);
+                                            Set<Integer> buckets, int cursorBatch) {
+        Map<BsonValue, String> s = digestsIn(source, buckets, cursorBatch);
+        Map<BsonValue, String> d = digestsIn(destination, buckets, cursorBatch);
         List<Mismatch> found = new ArrayList<>();
         s.forEach((id, digest) -> {
             String other = d.get(id);
@@ -169,16 +170,35 @@ public final class HashVerifier extends NamespaceVerifier {
         return still;
     }
 
-    private static Map<BsonValue, String> digestsIn(MongoCollection<RawBsonDocument> collection, Set<Integer> buckets) {
+    private static Map<BsonValue, String> digestsIn(MongoCollection<RawBsonDocument> collection, Set<Integer> buckets, int cursorBatch) {
         Map<BsonValue, String> found = new HashMap<>();
         MessageDigest md5 = md5();
-        for (RawBsonDocument d : collection.find()) {
+        for (RawBsonDocument d : collection.find().batchSize(cursorBatch)) {
             BsonValue id = d.get("_id");
             if (buckets.contains(bucketOf(id))) {
                 found.put(id, java.util.HexFormat.of().formatHex(md5.digest(bytes(d))));
             }
         }
         return found;
+    }
+
+    /**
+     * About 8 MiB of documents per cursor batch, by the source collection's average document size (1,000
+     * when the server does not say). Set explicitly: a server that ignores MongoDB's 16 MiB reply limit (the
+     * embedded test server) would otherwise send the whole rest of a collection in one reply.
+     */
+    static int cursorBatch(MongoClient client, Namespace ns) {
+        try {
+            BsonDocument stats = client.getDatabase(ns.database()).runCommand(
+                    new BsonDocument("collStats", new org.bson.BsonString(ns.collection())), BsonDocument.class);
+            BsonValue average = stats.get("avgObjSize");
+            if (average != null && average.isNumber() && average.asNumber().doubleValue() > 0) {
+                return (int) Math.max(101, Math.min(100_000, (8 << 20) / average.asNumber().doubleValue()));
+            }
+        } catch (RuntimeException e) {
+            // no collStats: the default below
+        }
+        return 1000;
     }
 
     static int bucketOf(BsonValue id) {
@@ -218,10 +238,10 @@ public final class HashVerifier extends NamespaceVerifier {
             return java.util.HexFormat.of().formatHex(md5().digest(all.array()));
         }
 
-        static Buckets of(MongoCollection<RawBsonDocument> collection) {
+        static Buckets of(MongoCollection<RawBsonDocument> collection, int cursorBatch) {
             Buckets b = new Buckets();
             MessageDigest md5 = md5();
-            for (RawBsonDocument d : collection.find()) {
+            for (RawBsonDocument d : collection.find().batchSize(cursorBatch)) {
                 byte[] bytes = bytes(d);
                 b.bytes += bytes.length;
                 ByteBuffer digest = ByteBuffer.wrap(md5.digest(bytes));
