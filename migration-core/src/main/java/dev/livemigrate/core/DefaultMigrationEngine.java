@@ -97,12 +97,10 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             BsonDocument fingerprint = fingerprint(spec);
             // read only what exists: some servers create a database when it is merely read
             Set<String> destinationDatabases = destinationClient.listDatabaseNames().into(new HashSet<>());
-            Set<Namespace> ours = new HashSet<>();
             if (destinationDatabases.contains(MetadataStore.DATABASE)) {
                 metadata.migration(spec.migrationId()).ifPresent(existing -> checkResumable(spec, existing, fingerprint));
-                metadata.collections(spec.migrationId()).values().forEach(r -> ours.add(r.target()));
             }
-            List<Namespace> conflicts = conflicts(destinationClient, destinationDatabases, mapping, ours);
+            List<Namespace> conflicts = conflicts(destinationClient, destinationDatabases, mapping, spec.migrationId());
             ValidationReport validation = Validation.run(spec, source, sourceClient, destinationClient,
                     ns -> mapper.select(ns).isPresent(), conflictFindings(conflicts, spec.clearDestination()));
             validation.findings().forEach(f -> LOG.info("pre-flight {} {}: {}", f.severity(), f.code(), f.message()));
@@ -155,11 +153,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             try {
                 Map<Namespace, Namespace> mapping = mapper.map(SourceCatalog.list(s).keySet());
                 Set<String> databases = d.listDatabaseNames().into(new HashSet<>());
-                Set<Namespace> ours = new HashSet<>();
-                if (databases.contains(MetadataStore.DATABASE)) {
-                    new MetadataStore(d).collections(spec.migrationId()).values().forEach(r -> ours.add(r.target()));
-                }
-                engine.addAll(conflictFindings(conflicts(d, databases, mapping, ours), spec.clearDestination()));
+                engine.addAll(conflictFindings(conflicts(d, databases, mapping, spec.migrationId()), spec.clearDestination()));
             } catch (ConfigurationException e) {
                 engine.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), "correct the namespace rules"));
             }
@@ -248,9 +242,16 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         }
     }
 
-    /** Targets that exist on the destination and were not created by this migration. */
+    /**
+     * Targets that exist on the destination and were not created by this migration (those it created are
+     * its own to resume into).
+     */
     private static List<Namespace> conflicts(MongoClient destination, Set<String> databases,
-                                             Map<Namespace, Namespace> mapping, Set<Namespace> ours) {
+                                             Map<Namespace, Namespace> mapping, String migrationId) {
+        Set<Namespace> ours = new HashSet<>();
+        if (databases.contains(MetadataStore.DATABASE)) {
+            new MetadataStore(destination).collections(migrationId).values().forEach(r -> ours.add(r.target()));
+        }
         Map<String, Set<String>> existing = new TreeMap<>();
         List<Namespace> conflicts = new ArrayList<>();
         for (Namespace target : new java.util.TreeSet<>(mapping.values())) {

@@ -105,13 +105,6 @@ final class Reachability {
         return java.util.stream.Stream.of(s.join(), d).flatMap(Optional::stream).toList();
     }
 
-    /** Throws {@link SourceUnavailableException} with {@code code} when the side cannot be used. */
-    static void require(MongoClient client, String side, String description, ErrorCode code) {
-        check(client, side, description).ifPresent(f -> {
-            throw new SourceUnavailableException(code, f.message() + ": " + f.reason().remedy);
-        });
-    }
-
     static Failure fromCluster(ClusterDescription cluster, String side, String description, MongoTimeoutException timeout) {
         if (cluster.getSrvResolutionException() != null) {
             return new Failure(side, description, Reason.HOST_NOT_FOUND, reason(cluster.getSrvResolutionException()));
