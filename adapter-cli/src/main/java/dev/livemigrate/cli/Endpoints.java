@@ -1,5 +1,6 @@
 package dev.livemigrate.cli;
 
+import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.SourceSettings;
 import picocli.CommandLine.Option;
 
@@ -18,8 +19,9 @@ final class Endpoints {
     @Option(names = "--destination", required = true, description = "Destination connection string.")
     String destination;
 
-    /** The self-managed source these options name. */
-    SourceSettings sourceSettings() {
-        return SourceSettings.builder().connectionString(source).caFile(sourceCaFile).build();
+    /** A spec builder for these two deployments (the source self-managed, with its CA file if given). */
+    MigrationSpec.Builder spec() {
+        return MigrationSpec.builder().source(SourceSettings.builder().connectionString(source).caFile(sourceCaFile).build())
+                .destination(destination);
     }
 }

@@ -67,8 +67,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ProgressRenderer renderer = new ProgressRenderer(out, System.console() != null, json);
         BlockingQueue<String> commands = new LinkedBlockingQueue<>();
-        MigrationSpec.Builder builder = MigrationSpec.builder()
-                .source(endpoints.sourceSettings()).destination(endpoints.destination)
+        MigrationSpec.Builder builder = endpoints.spec()
                 .verify(verify)
                 .listener(renderer)
                 .listener(new MigrationListener() {

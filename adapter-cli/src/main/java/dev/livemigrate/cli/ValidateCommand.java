@@ -1,6 +1,5 @@
 package dev.livemigrate.cli;
 
-import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.ValidationReport;
@@ -35,8 +34,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ValidationReport report = Migrations.validate(selection.applyTo(MigrationSpec.builder().source(endpoints.sourceSettings())
-                .destination(endpoints.destination).continuousSync(!oneTimeCopy).clearDestination(clearDestination), spec.commandLine()).build());
+        ValidationReport report = Migrations.validate(selection.applyTo(endpoints.spec().continuousSync(!oneTimeCopy).clearDestination(clearDestination), spec.commandLine()).build());
         if (json) {
             out.println(report.toJson());
         } else {

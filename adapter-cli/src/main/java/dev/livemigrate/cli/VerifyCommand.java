@@ -1,6 +1,5 @@
 package dev.livemigrate.cli;
 
-import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.NamespaceVerification;
 import dev.livemigrate.VerificationReport;
@@ -32,8 +31,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        VerificationReport report = Migrations.verify(selection.applyTo(MigrationSpec.builder().source(endpoints.sourceSettings())
-                .destination(endpoints.destination).continuousSync(false), spec.commandLine()).build());
+        VerificationReport report = Migrations.verify(selection.applyTo(endpoints.spec().continuousSync(false),
+                spec.commandLine()).build());
         out.println(json ? report.toJson() : render(report));
         out.flush();
         if (report.verifiers().isEmpty()) {
