@@ -57,7 +57,25 @@ public record MigrationReport(
         VerificationReport verificationReport) {
 
     /** The verification outcome. */
-    public enum Verification { NOT_REQUESTED, NOT_VERIFIED, EQUAL, DIFFERENT }
+    public enum Verification {
+        NOT_REQUESTED, NOT_VERIFIED, EQUAL, DIFFERENT;
+
+        /**
+         * The outcome a verification report stands for: {@link #NOT_REQUESTED} without one,
+         * {@link #NOT_VERIFIED} when no verifier ran.
+         *
+         * @since 0.1
+         */
+        public static Verification of(VerificationReport report) {
+            if (report == null) {
+                return NOT_REQUESTED;
+            }
+            if (report.verifiers().isEmpty()) {
+                return NOT_VERIFIED;
+            }
+            return report.equal() ? EQUAL : DIFFERENT;
+        }
+    }
 
     public MigrationReport {
         indexConflicts = Map.copyOf(indexConflicts);

@@ -61,6 +61,25 @@ public interface MigrationSession extends AutoCloseable {
     MigrationReport cutover(boolean blockSourceWrites);
 
     /**
+     * Pauses syncing: stops reading and applying the source's changes once what was read is applied, and
+     * saves every stream's checkpoint. The session is then {@link MigrationState#PAUSED}; an open cutover
+     * window keeps counting (and can expire). Blocks until syncing has stopped.
+     *
+     * @throws MigrationException {@link ErrorCode#INVALID_STATE} unless the session is SYNCING or READY_TO_CUTOVER
+     * @since 0.1
+     */
+    void pause();
+
+    /**
+     * Resumes a paused session from its saved checkpoints: it is SYNCING again, and READY_TO_CUTOVER once
+     * lag is back under the threshold (in the same cutover window, if one was open).
+     *
+     * @throws MigrationException {@link ErrorCode#INVALID_STATE} unless the session is PAUSED
+     * @since 0.1
+     */
+    void resume();
+
+    /**
      * Cancels the migration in any state before COMPLETED: syncing stops, migrated data stays on the
      * destination, the session ends CANCELLED. Returns at once; {@link #awaitCompletion} waits for the end.
      */

@@ -17,6 +17,11 @@ public enum MigrationState {
     SYNCING,
     /** Lag is under the threshold; the cutover window is open. */
     READY_TO_CUTOVER,
+    /**
+     * Syncing is paused ({@link MigrationSession#pause()}): no change is read or applied, every stream's
+     * checkpoint is saved, and an open cutover window keeps counting.
+     */
+    PAUSED,
     /** Writes to the source have stopped; draining the last changes. */
     CUTTING_OVER,
     /** Restoring index definitions and removing temporary artifacts. */

@@ -1,11 +1,8 @@
 package dev.livemigrate.core;
 
 import com.google.auto.service.AutoService;
-import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
-import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoClient;
-import com.mongodb.connection.ClusterSettings;
 import dev.livemigrate.ConfigurationException;
 import dev.livemigrate.ConnectionStrings;
 import dev.livemigrate.ErrorCode;
@@ -16,12 +13,13 @@ import dev.livemigrate.Secrets;
 import dev.livemigrate.ValidationException;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.NamespaceMapper;
+import dev.livemigrate.core.catalog.Selection;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.sync.SourceClock;
-import dev.livemigrate.VerificationReport;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.ValidationReport;
+import dev.livemigrate.VerificationReport;
 import dev.livemigrate.spi.MigrationEngine;
 import dev.livemigrate.spi.Source;
 import dev.livemigrate.spi.SourceProvider;
@@ -29,16 +27,19 @@ import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.BsonTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -49,29 +50,7 @@ import java.util.stream.Collectors;
 @AutoService(MigrationEngine.class)
 public final class DefaultMigrationEngine implements MigrationEngine {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultMigrationEngine.class);
-
-    /**
-     * The two sides of a spec, resolved without contacting either: the source through its provider, both
-     * with bounded timeouts, checked to be different deployments.
-     */
-    private record Sides(Source source, MongoClientSettings sourceSettings, MongoClientSettings destinationSettings,
-                         String destinationDescription) {
-
-        static Sides of(MigrationSpec spec) {
-            ConnectionString destinationUri = ConnectionStrings.parse(spec.destination(), "destination");
-            Source source = provider(spec.source().kind()).open(spec.source());
-            Sides sides = new Sides(source, Clients.bounded(source.clientSettings(), spec.connectTimeout()),
-                    Clients.settings(destinationUri, spec.connectTimeout()), Secrets.redactConnectionString(spec.destination()));
-            try {
-                checkDistinct(sides.sourceSettings, sides.destinationSettings, source.description(), sides.destinationDescription);
-            } catch (RuntimeException e) {
-                source.close();
-                throw e;
-            }
-            return sides;
-        }
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultMigrationEngine.class);
 
     @Override
     public MigrationSession start(MigrationSpec spec) {
@@ -109,8 +88,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             }
             Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
             mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
-            DefaultMigrationSession session = new DefaultMigrationSession(spec, source, sourceClient, destinationClient,
-                    metadata, selected, mapping, conflicts, fingerprint, mapper, startAt, sourceSettings, destinationSettings);
+            RunContext run = new RunContext(spec, new Connections(source, sourceClient, destinationClient, sourceSettings,
+                    destinationSettings), metadata, new Selection(mapper, selected, mapping, conflicts), fingerprint, startAt);
+            DefaultMigrationSession session = new DefaultMigrationSession(run);
             session.begin();
             return session;
         } catch (RuntimeException e) {
@@ -188,7 +168,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         ErrorCode code = ErrorCode.VALIDATION_FAILED;
         if (codes.size() == 1) {
             String only = codes.iterator().next();
-            code = java.util.Arrays.stream(ErrorCode.values()).filter(c -> c.name().equals(only)).findFirst().orElse(code);
+            code = Arrays.stream(ErrorCode.values()).filter(c -> c.name().equals(only)).findFirst().orElse(code);
         }
         return new ValidationException(code, errors.size() + " pre-flight check(s) failed: " + errors.stream()
                 .map(f -> f.code() + ": " + f.message() + " (" + f.remedy() + ")").collect(Collectors.joining("; ")));
@@ -208,7 +188,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         }
     }
 
-    private static SourceProvider provider(String kind) {
+    static SourceProvider provider(String kind) {
         List<SourceProvider> providers = ServiceLoader.load(SourceProvider.class).stream().map(ServiceLoader.Provider::get).toList();
         return providers.stream().filter(p -> p.name().equals(kind)).findFirst()
                 .orElseThrow(() -> new ConfigurationException(ErrorCode.UNKNOWN_SOURCE_PROVIDER,
@@ -254,7 +234,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         }
         Map<String, Set<String>> existing = new TreeMap<>();
         List<Namespace> conflicts = new ArrayList<>();
-        for (Namespace target : new java.util.TreeSet<>(mapping.values())) {
+        for (Namespace target : new TreeSet<>(mapping.values())) {
             Set<String> names = existing.computeIfAbsent(target.database(), db -> databases.contains(db)
                     ? destination.getDatabase(db).listCollectionNames().into(new HashSet<>()) : Set.of());
             if (names.contains(target.collection()) && !ours.contains(target)) {
@@ -262,36 +242,6 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             }
         }
         return conflicts;
-    }
-
-    /** Refuses a destination that is the source itself: the copy would read what it writes. */
-    static void checkDistinct(MongoClientSettings source, MongoClientSettings destination,
-                              String sourceDescription, String destinationDescription) {
-        Set<String> sourceHosts = hosts(source.getClusterSettings());
-        Set<String> shared = hosts(destination.getClusterSettings()).stream().filter(sourceHosts::contains)
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
-        if (!shared.isEmpty()) {
-            throw new ConfigurationException(ErrorCode.SAME_SOURCE_AND_DESTINATION,
-                    "the source " + sourceDescription + " and the destination " + destinationDescription
-                            + " share " + String.join(", ", shared)
-                            + ": a migration needs two different deployments; point the destination elsewhere");
-        }
-    }
-
-    private static Set<String> hosts(ClusterSettings cluster) {
-        Set<String> hosts = new HashSet<>();
-        if (cluster.getSrvHost() != null) {
-            hosts.add("srv:" + cluster.getSrvHost().toLowerCase(Locale.ROOT));
-            return hosts;
-        }
-        for (ServerAddress a : cluster.getHosts()) {
-            String host = a.getHost().toLowerCase(Locale.ROOT);
-            if (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("::1") || host.equals("[::1]")) {
-                host = "localhost";
-            }
-            hosts.add(host + ":" + a.getPort());
-        }
-        return hosts;
     }
 
     private static void closeQuietly(MongoClient client) {

@@ -10,16 +10,24 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
 /** Runs every {@link Verifier} on the class path, one after another, and merges what they find. */
-final class Verification {
+public final class Verification {
 
     private static final Logger LOG = LoggerFactory.getLogger(Verification.class);
 
     private Verification() {
+    }
+
+    /** Compares every collection the migration recorded (including those that appeared while it synced) with its target. */
+    public static VerificationReport ofMigration(RunContext run) {
+        Map<Namespace, Namespace> namespaces = new LinkedHashMap<>();
+        run.metadata().collections(run.id()).values().forEach(r -> namespaces.put(r.source(), r.target()));
+        return run(run.connections().sourceSettings(), run.connections().destinationSettings(), namespaces);
     }
 
     static VerificationReport run(MongoClientSettings source, MongoClientSettings destination, Map<Namespace, Namespace> namespaces) {

@@ -103,7 +103,7 @@ class ChangeApplierTest {
                 "{ok: 0, code: 286, codeName: 'ChangeStreamHistoryLost', errmsg: 'Resume of change stream was not possible,"
                         + " as the resume point may no longer be in the oplog.'}"), new ServerAddress());
 
-        var error = ChangeSync.classify(lost);
+        var error = SyncFailures.classify(lost);
 
         assertThat(error.errorCode()).isEqualTo(ErrorCode.CHANGE_HISTORY_LOST);
         assertThat(error).hasMessageContaining("oplog").hasMessageContaining("new id").hasCause(lost);

@@ -1,0 +1,42 @@
+package dev.livemigrate.core;
+
+import com.mongodb.client.MongoClient;
+import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.core.catalog.Selection;
+import dev.livemigrate.core.state.MetadataStore;
+import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
+
+import java.time.Clock;
+
+/**
+ * What one run of a migration works with, resolved once by {@link DefaultMigrationEngine} before the
+ * session starts and handed to every phase: nothing in it changes while the run lasts.
+ *
+ * @param spec            what the operator asked for
+ * @param connections     both sides, connected
+ * @param metadata        the migration's persisted state on the destination
+ * @param selection       the selected source collections and where each goes
+ * @param fingerprint     the settings a resumed run must share with the first (see {@code DefaultMigrationEngine})
+ * @param capturedStartAt the start point of change capture taken by this run before anything was read
+ *                        ({@code null} for a one-time copy); a resumed migration keeps its recorded one
+ */
+public record RunContext(MigrationSpec spec, Connections connections, MetadataStore metadata, Selection selection,
+                         BsonDocument fingerprint, BsonTimestamp capturedStartAt) {
+
+    public String id() {
+        return spec.migrationId();
+    }
+
+    public MongoClient source() {
+        return connections.sourceClient();
+    }
+
+    public MongoClient destination() {
+        return connections.destinationClient();
+    }
+
+    public Clock clock() {
+        return spec.clock();
+    }
+}

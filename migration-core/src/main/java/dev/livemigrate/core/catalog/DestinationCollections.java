@@ -1,0 +1,57 @@
+package dev.livemigrate.core.catalog;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.client.MongoClient;
+import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
+import dev.livemigrate.Namespace;
+import dev.livemigrate.core.Retries;
+import dev.livemigrate.core.sync.IndexRelaxation;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+
+import java.util.List;
+
+/**
+ * Creates collections and indexes on the destination, as the copy and the sync both need them: with the
+ * source's options, relaxed for syncing when asked ({@link IndexRelaxation}), keeping what an earlier
+ * run already created.
+ */
+public final class DestinationCollections {
+
+    private static final int NAMESPACE_EXISTS = 48;
+
+    private DestinationCollections() {
+    }
+
+    /**
+     * Creates a collection or view with the source's options; one that exists already (created before a
+     * crash, or replayed) is kept.
+     *
+     * @param relax whether to create it as syncing needs it (a capped collection larger)
+     * @throws MigrationException {@link ErrorCode#DESTINATION_WRITE_FAILED} when the destination refuses it
+     */
+    public static void create(MongoClient destination, CollectionInfo info, Namespace target, boolean relax) {
+        BsonDocument command = info.createCommand(target);
+        try {
+            destination.getDatabase(target.database()).runCommand(relax ? IndexRelaxation.relaxCreate(command) : command);
+        } catch (MongoCommandException e) {
+            if (e.getErrorCode() == NAMESPACE_EXISTS) {
+                return;
+            }
+            if (Retries.isTransient(e)) {
+                throw e;
+            }
+            throw new MigrationException(ErrorCode.DESTINATION_WRITE_FAILED, "creating " + target
+                    + " on the destination failed: " + e.getErrorMessage()
+                    + ". Check the destination's version supports the collection's options", e);
+        }
+    }
+
+    /** Builds indexes on a destination collection with one {@code createIndexes} command. */
+    public static void createIndexes(MongoClient destination, Namespace target, List<BsonDocument> indexes) {
+        destination.getDatabase(target.database()).runCommand(new BsonDocument("createIndexes", new BsonString(target.collection()))
+                .append("indexes", new BsonArray(indexes)));
+    }
+}

@@ -1,0 +1,155 @@
+package dev.livemigrate.core.cutover;
+
+import com.mongodb.MongoCommandException;
+import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
+import dev.livemigrate.MigrationState;
+import dev.livemigrate.VerificationReport;
+import dev.livemigrate.core.RunContext;
+import dev.livemigrate.core.Verification;
+import dev.livemigrate.core.sync.ChangeSync;
+import dev.livemigrate.core.sync.IndexRelaxation;
+import dev.livemigrate.core.sync.SourceClock;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The steps of one cutover, in the order the session runs them: writes stop (the operator says so, or
+ * the source blocks user writes), every change up to the source's newest operation is applied
+ * ({@link #drain}), and {@link #finish} restores the index definitions relaxed for syncing and verifies.
+ * A cutover that does not get through the drain is undone ({@link #undo}): writes are unblocked and the
+ * session can try again.
+ */
+public final class Cutover {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cutover.class);
+
+    private final RunContext run;
+    private final Instant writesStopped;
+    private final Map<String, List<String>> indexConflicts = new ConcurrentHashMap<>();
+    private volatile boolean writesBlocked;
+    private volatile Duration downtime;
+    private volatile VerificationReport verification;
+
+    /** A cutover starting now: the application's writes have stopped, or {@link #blockWrites} is next. */
+    public Cutover(RunContext run) {
+        this.run = run;
+        this.writesStopped = run.clock().instant();
+    }
+
+    /** Blocks user writes on the source ({@code setUserWriteBlockMode}, MongoDB 6.0+). */
+    public void blockWrites() {
+        setUserWriteBlockMode(true);
+        writesBlocked = true;
+    }
+
+    /**
+     * Waits until every change up to the source's newest operation is applied.
+     *
+     * @throws MigrationException {@link ErrorCode#CUTOVER_FAILED} when that takes longer than the spec's
+     *                            drain timeout (writes are still coming)
+     */
+    public void drain(ChangeSync sync) throws InterruptedException {
+        SourceClock.now(run.source()); // the newest operation: everything before it must be applied
+        Duration timeout = run.spec().cutoverDrainTimeout();
+        if (!sync.awaitCaughtUp(timeout)) {
+            throw new MigrationException(ErrorCode.CUTOVER_FAILED, "the destination did not catch up with the source within "
+                    + timeout + ": make sure writes to the source have stopped, then cut over again");
+        }
+    }
+
+    /** After a cutover that did not go through: unblocks the source's writes if this cutover blocked them. */
+    public void undo(MigrationException cause) {
+        if (writesBlocked) {
+            try {
+                setUserWriteBlockMode(false);
+                writesBlocked = false;
+            } catch (MigrationException unblock) {
+                cause.addSuppressed(unblock);
+            }
+        }
+        LOG.warn("migration {}: cutover did not complete: {}", run.id(), cause.getMessage());
+    }
+
+    /**
+     * After the drain: stops change capture (everything up to the cutover point is applied), restores
+     * the relaxed index definitions, verifies when the spec asks, and records the migration completed.
+     *
+     * @param enter             moves the session to a later state of the cutover (FINALIZING, VERIFYING)
+     * @param checkNotCancelled throws {@link ErrorCode#CANCELLED} when the migration was cancelled meanwhile
+     */
+    public void finish(ChangeSync sync, Consumer<MigrationState> enter, Runnable checkNotCancelled) {
+        sync.close();
+        enter.accept(MigrationState.FINALIZING);
+        restoreIndexes();
+        downtime = downtime();
+        checkNotCancelled.run();
+        if (run.spec().verify()) {
+            enter.accept(MigrationState.VERIFYING);
+            VerificationReport report = Verification.ofMigration(run);
+            verification = report;
+            LOG.info("migration {}: verification {}", run.id(), report.verifiers().isEmpty()
+                    ? "asked for, but no verifier is on the class path: not verified" : report.summary());
+            checkNotCancelled.run();
+        }
+        run.metadata().setMigrationState(run.id(), "COMPLETED");
+    }
+
+    /** The application's downtime: from when writes stopped to the end of finalizing; {@code null} before. */
+    public Duration finalDowntime() {
+        return downtime;
+    }
+
+    /** What verification found, when the spec asked for it; {@code null} otherwise. */
+    public VerificationReport verification() {
+        return verification;
+    }
+
+    /** Restores the unique and TTL definitions relaxed for syncing; records what could not be restored. */
+    private void restoreIndexes() {
+        run.metadata().relaxedIndexes(run.id()).forEach((target, originals) -> {
+            IndexRelaxation.RestoreReport r = IndexRelaxation.restore(run.destination(), target, originals);
+            r.conflicts().forEach((index, keys) -> {
+                indexConflicts.put(target + "." + index, keys.stream().map(BsonDocument::toJson).toList());
+                LOG.warn("unique index {} on {} not restored: {} key(s) are held by several documents, for example {}",
+                        index, target, keys.size(), keys.get(0).toJson());
+            });
+        });
+    }
+
+    /** Unique indexes that could not be restored, by {@code namespace.index}, with the keys that break them. */
+    public Map<String, List<String>> indexConflicts() {
+        return indexConflicts;
+    }
+
+    private Duration downtime() {
+        return Duration.between(writesStopped, run.clock().instant());
+    }
+
+    public boolean writesBlocked() {
+        return writesBlocked;
+    }
+
+    private void setUserWriteBlockMode(boolean block) {
+        try {
+            run.source().getDatabase("admin").runCommand(new BsonDocument("setUserWriteBlockMode", new BsonInt32(1))
+                    .append("global", BsonBoolean.valueOf(block)));
+            LOG.info("migration {}: user writes on the source {}", run.id(), block ? "blocked" : "unblocked");
+        } catch (MongoCommandException e) {
+            throw new MigrationException(ErrorCode.WRITE_BLOCKING_UNSUPPORTED, "the source refused setUserWriteBlockMode ("
+                    + e.getErrorCodeName() + ": " + e.getErrorMessage() + "): blocking writes needs MongoDB 6.0 or newer and"
+                    + " the setUserWriteBlockMode privilege. Stop the application's writes yourself and cut over without"
+                    + " blocking writes", e);
+        }
+    }
+}

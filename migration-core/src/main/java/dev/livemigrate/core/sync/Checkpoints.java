@@ -1,0 +1,42 @@
+package dev.livemigrate.core.sync;
+
+import dev.livemigrate.core.state.MetadataStore;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The persisted side of {@link Checkpointer}: the positions a previous run saved, and saving each
+ * stream's low-water mark when it moved.
+ */
+final class Checkpoints {
+
+    private final MetadataStore metadata;
+    private final String migrationId;
+    private final Checkpointer checkpointer;
+    private final Map<String, Checkpointer.Position> saved = new HashMap<>();
+    private final Map<String, Checkpointer.Position> persisted = new HashMap<>();
+
+    Checkpoints(MetadataStore metadata, String migrationId, Checkpointer checkpointer) {
+        this.metadata = metadata;
+        this.migrationId = migrationId;
+        this.checkpointer = checkpointer;
+        metadata.checkpoints(migrationId).forEach((stream, d) -> saved.put(stream, new Checkpointer.Position(
+                d.getDocument("resumeToken"), d.isTimestamp("clusterTime") ? d.getTimestamp("clusterTime") : null)));
+    }
+
+    /** Where a previous run left a stream, or {@code null}. */
+    Checkpointer.Position saved(String stream) {
+        return saved.get(stream);
+    }
+
+    /** Saves every stream's low-water mark that moved since the last save. */
+    synchronized void persist() {
+        checkpointer.lowWater().forEach((stream, position) -> {
+            if (!position.equals(persisted.get(stream))) {
+                metadata.saveCheckpoint(migrationId, stream, position.resumeToken(), position.clusterTime());
+                persisted.put(stream, position);
+            }
+        });
+    }
+}

@@ -1,0 +1,164 @@
+package dev.livemigrate.core.sync;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import dev.livemigrate.Namespace;
+import dev.livemigrate.core.RunContext;
+import dev.livemigrate.core.catalog.CollectionInfo;
+import dev.livemigrate.core.catalog.DestinationCollections;
+import dev.livemigrate.core.catalog.IndexSpecs;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Applies the source's DDL to the destination: drops, renames, creates, index builds and drops, and
+ * {@code collMod}. Called with every lane drained, so no document event overtakes the DDL or is
+ * overtaken by it. Each operation tolerates being replayed after a restart.
+ */
+final class DdlApplier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DdlApplier.class);
+    private static final int NAMESPACE_NOT_FOUND = 26;
+    private static final int INDEX_NOT_FOUND = 27;
+
+    private final RunContext run;
+    private final SyncTargets targets;
+
+    DdlApplier(RunContext run, SyncTargets targets) {
+        this.run = run;
+        this.targets = targets;
+    }
+
+    /** Applies a DDL event of a followed namespace ({@code target} is its destination, or null for a rename into the selection). */
+    void apply(ChangeEvent e, Namespace target) {
+        LOG.info("{} {} on the source at {}", e.operationType(), e.ns(), e.clusterTime());
+        switch (e.operationType()) {
+            case "drop" -> {
+                drop(target);
+                targets.dropped(e.ns(), e.clusterTime());
+            }
+            case "rename" -> {
+                Namespace to = targetOf(e.renameTo());
+                if (target != null && to != null) {
+                    rename(target, to);
+                } else if (target != null) {
+                    drop(target);
+                }
+                targets.dropped(e.ns(), e.clusterTime());
+            }
+            case "create" -> create(target, e.operationDescription());
+            case "createIndexes" -> {
+                if (e.operationDescription() != null) {
+                    e.operationDescription().getArray("indexes", new BsonArray())
+                            .forEach(i -> createIndex(e.ns(), target, i.asDocument()));
+                }
+            }
+            case "dropIndexes" -> {
+                if (e.operationDescription() != null) {
+                    e.operationDescription().getArray("indexes", new BsonArray())
+                            .forEach(i -> dropIndex(target, i.asDocument().getString("name").getValue()));
+                }
+            }
+            case "modify" -> modify(target, e.operationDescription());
+            default -> LOG.debug("ignoring {} event", e.operationType());
+        }
+    }
+
+    private Namespace targetOf(Namespace ns) {
+        return ns == null ? null : targets.targetOf(ns);
+    }
+
+    void drop(Namespace target) {
+        run.destination().getDatabase(target.database()).getCollection(target.collection()).drop();
+    }
+
+    /**
+     * Whether a {@code drop} event read from a collection-level stream drops that collection. Some
+     * servers deliver a database's drops to every collection's stream without saying which collection;
+     * the oplog entry at the event's time says, and where the oplog cannot be read, the source's catalog.
+     */
+    boolean dropsThisCollection(ChangeEvent e) {
+        MongoClient source = run.source();
+        try {
+            BsonDocument entry = source.getDatabase("local").getCollection("oplog.rs", BsonDocument.class)
+                    .find(new BsonDocument("ts", e.clusterTime())).first();
+            if (entry != null && entry.isDocument("o") && entry.getDocument("o").isString("drop")) {
+                return entry.getString("ns", new BsonString("")).getValue().equals(e.ns().database() + ".$cmd")
+                        && entry.getDocument("o").getString("drop").getValue().equals(e.ns().collection());
+            }
+        } catch (MongoException ex) {
+            LOG.debug("cannot read the oplog to confirm a drop: {}", ex.getMessage());
+        }
+        return !source.getDatabase(e.ns().database()).listCollectionNames().into(new HashSet<>()).contains(e.ns().collection());
+    }
+
+    private void rename(Namespace from, Namespace to) {
+        try {
+            run.destination().getDatabase("admin").runCommand(new BsonDocument("renameCollection", new BsonString(from.fullName()))
+                    .append("to", new BsonString(to.fullName())).append("dropTarget", BsonBoolean.TRUE));
+        } catch (MongoCommandException ex) {
+            if (ex.getErrorCode() != NAMESPACE_NOT_FOUND) { // replayed: already renamed
+                throw ex;
+            }
+        }
+    }
+
+    private void create(Namespace target, BsonDocument operationDescription) {
+        BsonDocument options = operationDescription == null ? new BsonDocument() : operationDescription.clone();
+        options.remove("idIndex");
+        BsonDocument entry = new BsonDocument("name", new BsonString(target.collection())).append("options", options);
+        createCollection(CollectionInfo.fromListCollections(target.database(), entry), target);
+    }
+
+    /** Creates a collection that appeared on the source, as syncing needs it; one that exists is kept. */
+    void createCollection(CollectionInfo info, Namespace target) {
+        DestinationCollections.create(run.destination(), info, target, true);
+    }
+
+    private void modify(Namespace target, BsonDocument operationDescription) {
+        if (operationDescription == null) {
+            return;
+        }
+        BsonDocument collMod = new BsonDocument("collMod", new BsonString(target.collection()));
+        operationDescription.forEach((k, v) -> {
+            if (!k.equals("index")) {
+                collMod.put(k, v);
+            }
+        });
+        try {
+            run.destination().getDatabase(target.database()).runCommand(collMod);
+        } catch (MongoCommandException ex) {
+            LOG.warn("could not apply {} to {}: {}", operationDescription.toJson(), target, ex.getErrorMessage());
+        }
+    }
+
+    /** Builds an index the source has, relaxed for syncing where {@link IndexRelaxation} says so. */
+    void createIndex(Namespace source, Namespace target, BsonDocument listIndexesEntry) {
+        BsonDocument original = IndexSpecs.toCreateSpec(listIndexesEntry);
+        BsonDocument build = original;
+        if (IndexRelaxation.needsRelaxing(original)) {
+            run.metadata().recordRelaxedIndex(run.id(), source, original);
+            build = IndexRelaxation.relax(original);
+        }
+        DestinationCollections.createIndexes(run.destination(), target, List.of(build));
+    }
+
+    void dropIndex(Namespace target, String name) {
+        try {
+            run.destination().getDatabase(target.database()).runCommand(new BsonDocument("dropIndexes", new BsonString(target.collection()))
+                    .append("index", new BsonString(name)));
+        } catch (MongoCommandException ex) {
+            if (ex.getErrorCode() != INDEX_NOT_FOUND && ex.getErrorCode() != NAMESPACE_NOT_FOUND) { // already gone
+                throw ex;
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.livemigrate.core.sync;
+
+import dev.livemigrate.MigrationException;
+import dev.livemigrate.core.ProgressCounters;
+import dev.livemigrate.core.RunContext;
+import org.bson.BsonTimestamp;
+
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * The sync phase of a run, across pauses: one {@link ChangeSync} at a time. A pause closes it (what was
+ * read is applied, the checkpoints saved); a resume starts a new one from those checkpoints.
+ */
+public final class SyncPhase {
+
+    private final RunContext run;
+    private final BsonTimestamp startAt;
+    private final Consumer<MigrationException> onFailure;
+    private volatile ChangeSync current;
+    /** What the change captures stopped before {@link #current} applied, and how far. */
+    private volatile long appliedBefore;
+    private volatile Instant syncedThroughBefore;
+
+    /**
+     * @param startAt   the migration's start point: every change after it is applied
+     * @param onFailure told once per {@link ChangeSync}, from any thread, when syncing fails
+     */
+    public SyncPhase(RunContext run, BsonTimestamp startAt, Consumer<MigrationException> onFailure) {
+        this.run = run;
+        this.startAt = startAt;
+        this.onFailure = onFailure;
+    }
+
+    /** Starts following changes (again, after a pause). */
+    public synchronized void start() {
+        ChangeSync previous = current;
+        if (previous != null) {
+            appliedBefore += previous.eventsApplied();
+            syncedThroughBefore = syncedThrough();
+        }
+        ChangeSync sync = new ChangeSync(run, startAt, onFailure);
+        current = sync;
+        sync.start();
+    }
+
+    /** Stops following changes, with what was read applied and the checkpoints saved. Idempotent. */
+    public synchronized void stop() {
+        ChangeSync sync = current;
+        if (sync != null) {
+            sync.close();
+        }
+    }
+
+    /** The change capture running now (or stopped last). */
+    public ChangeSync current() {
+        return current;
+    }
+
+    /** Lag and rate of the capture running now; events applied over the whole phase. */
+    public ProgressCounters.SyncFigures figures() {
+        ProgressCounters.SyncFigures now = current.figures();
+        return new ProgressCounters.SyncFigures(now.lag(), appliedBefore + now.eventsApplied(), now.eventsPerSecond());
+    }
+
+    public long eventsApplied() {
+        return appliedBefore + current.eventsApplied();
+    }
+
+    /** The source operation time every change up to which is applied, or {@code null} before the first. */
+    public Instant syncedThrough() {
+        Instant now = current.syncedThrough();
+        return now != null ? now : syncedThroughBefore;
+    }
+}
