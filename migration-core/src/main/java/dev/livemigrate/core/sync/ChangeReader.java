@@ -2,10 +2,12 @@ package dev.livemigrate.core.sync;
 
 import com.mongodb.MongoInterruptedException;
 import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCursor;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.Threads;
 import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
 import org.bson.RawBsonDocument;
 
 import java.util.concurrent.TimeUnit;
@@ -13,11 +15,12 @@ import java.util.function.Supplier;
 
 /**
  * One change stream and the thread that reads it, handing each event on in stream order. It records
- * when the stream last came back empty (caught up). A collection-level stream first checks that its
- * collection still exists, and checks again when the stream fails, so a dropped collection ends its
- * stream instead of failing the migration.
+ * its position (the cluster time of the last event read, or of the server's {@code postBatchResumeToken}
+ * when a batch came back empty, which the owner may checkpoint) and when the stream last came back
+ * empty (caught up). A collection-level stream first checks that its collection still exists, and checks
+ * again when the stream fails, so a dropped collection ends its stream instead of failing the migration.
  */
-final class ChangeReader {
+final class ChangeReader implements StreamProgress {
 
     /** What the reader hands its events to. */
     interface Owner {
@@ -28,6 +31,9 @@ final class ChangeReader {
         boolean vanished(Namespace ns) throws InterruptedException;
 
         void handle(ChangeReader reader, ChangeEvent e) throws InterruptedException;
+
+        /** The stream returned no event and says it has read up to {@code token} (at {@code clusterTime}). */
+        void quiet(ChangeReader reader, BsonDocument token, BsonTimestamp clusterTime);
 
         void fail(Throwable t);
     }
@@ -40,11 +46,15 @@ final class ChangeReader {
     private final Thread thread;
     private volatile boolean stopped;
     private volatile long caughtUpNanos;
+    private volatile BsonTimestamp position;
     private long seq;
 
-    ChangeReader(String name, Namespace namespace, Supplier<ChangeStreamIterable<BsonDocument>> stream, Owner owner) {
+    /** @param start the cluster time the stream starts from: its position until it reads further */
+    ChangeReader(String name, Namespace namespace, BsonTimestamp start, Supplier<ChangeStreamIterable<BsonDocument>> stream,
+                 Owner owner) {
         this.name = name;
         this.namespace = namespace;
+        this.position = start;
         this.stream = stream;
         this.owner = owner;
         this.thread = Threads.daemon("livemigrate-stream-" + name, this::run);
@@ -63,9 +73,14 @@ final class ChangeReader {
         return stopped;
     }
 
-    /** Whether the stream has come back empty after {@code nanos} ({@link System#nanoTime()}). */
-    boolean caughtUpSince(long nanos) {
+    @Override
+    public boolean caughtUpSince(long nanos) {
         return stopped || caughtUpNanos > nanos;
+    }
+
+    @Override
+    public BsonTimestamp position() {
+        return position;
     }
 
     private void run() {
@@ -99,13 +114,35 @@ final class ChangeReader {
             while (owner.running() && !stopped) {
                 RawBsonDocument raw = cursor.tryNext();
                 if (raw == null) {
+                    if (cursor instanceof MongoChangeStreamCursor<RawBsonDocument> changes) { // the driver's raw change cursor is one
+                        readUpTo(changes.getResumeToken());
+                    }
                     caughtUpNanos = System.nanoTime();
                     Thread.sleep(50);
                     continue;
                 }
-                owner.handle(this, ChangeEvent.parse(name, seq++, raw, namespace, idOnlyKeys));
+                ChangeEvent e = ChangeEvent.parse(name, seq++, raw, namespace, idOnlyKeys);
+                owner.handle(this, e);
+                advance(e.clusterTime());
             }
         }
+    }
+
+    /** An empty batch: the server's resume point, where it carries a cluster time, is the stream's position. */
+    private void readUpTo(BsonDocument token) {
+        BsonTimestamp t = ResumeTokens.clusterTime(token);
+        if (t != null && advance(t)) {
+            owner.quiet(this, token, t);
+        }
+    }
+
+    private boolean advance(BsonTimestamp t) {
+        BsonTimestamp now = position;
+        if (t != null && (now == null || t.compareTo(now) > 0)) {
+            position = t;
+            return true;
+        }
+        return false;
     }
 
     void join() {

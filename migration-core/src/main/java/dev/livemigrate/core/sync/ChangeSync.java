@@ -6,6 +6,7 @@ import dev.livemigrate.core.ProgressCounters;
 import dev.livemigrate.core.Retries;
 import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.Threads;
+import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         this.checkpoints = new Checkpoints(run.metadata(), run.id(), checkpointer);
         this.ddl = new DdlApplier(run, targets);
         this.reconciler = new CatalogReconciler(run, targets, ddl, this::follow);
-        this.meter = new LagMeter(checkpointer, startAt);
+        this.meter = new LagMeter(checkpointer, System.nanoTime());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon("livemigrate-sync-" + run.id(), r));
     }
 
@@ -163,7 +164,9 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         }
         Checkpointer.Position saved = checkpoints.saved(name);
         StartPoint start = from != null ? from : saved != null ? StartPoint.after(saved.resumeToken()) : StartPoint.at(startAt);
-        ChangeReader reader = new ChangeReader(name, namespace, () -> caps.open(run.source(), namespace, start), this);
+        BsonTimestamp position = from != null ? from.operationTime()
+                : saved != null && saved.clusterTime() != null ? saved.clusterTime() : startAt;
+        ChangeReader reader = new ChangeReader(name, namespace, position, () -> caps.open(run.source(), namespace, start), this);
         readers.put(name, reader);
         reader.start();
     }
@@ -238,6 +241,11 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         return true;
     }
 
+    @Override
+    public void quiet(ChangeReader reader, BsonDocument token, BsonTimestamp clusterTime) {
+        checkpointer.quiet(reader.name, new Checkpointer.Position(token, clusterTime));
+    }
+
     private void skip(ChangeEvent e) {
         checkpointer.dispatched(e);
         checkpointer.applied(e);
@@ -249,8 +257,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         try {
             checkpoints.persist();
             long nanos = System.nanoTime();
-            boolean caughtUp = caughtUpSince(meter.previousSampleNanos());
-            meter.sample(caughtUp, SourceClock.now(run.source()), applied.get(), nanos);
+            meter.sample(readers.values(), SourceClock.now(run.source()), applied.get(), nanos);
             // per-collection streams depend on the poll to find new collections; a cluster-wide stream sees
             // them itself and only needs it for index builds on servers without expanded events
             if (!caps.clusterStreams() || (!caps.expandedEvents() && ++ticks % 10 == 0) || ticks++ % 60 == 0) {

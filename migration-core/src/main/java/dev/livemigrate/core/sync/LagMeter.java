@@ -3,53 +3,54 @@ package dev.livemigrate.core.sync;
 import org.bson.BsonTimestamp;
 
 import java.time.Duration;
+import java.util.Collection;
 
 /**
- * Lag and apply rate, sampled about once a second. Lag is zero when nothing is in flight and every
- * stream came up empty since the previous sample; otherwise the source's newest operation time less
- * that of the oldest change not applied yet (or of the newest applied, or the start point).
+ * Lag and apply rate, sampled about once a second. Lag is the slowest stream's: the source's newest
+ * operation time less the oldest of (a) each stream's position, for every stream that has not come back
+ * empty since the previous sample (one that has holds nothing older), and (b) the oldest change read and
+ * not applied yet. Zero when every stream came back empty and everything read is applied. A stream that
+ * delivers nothing and never comes back empty (stalled) keeps its position and so keeps lag up, however
+ * quiet the others are.
  */
 final class LagMeter {
 
     private final Checkpointer checkpointer;
-    private final BsonTimestamp startAt;
     private volatile Duration lag;
     private volatile double eventsPerSecond;
-    private long previousSampleNanos = System.nanoTime();
+    private long previousSampleNanos;
     private long previousApplied;
 
-    LagMeter(Checkpointer checkpointer, BsonTimestamp startAt) {
+    LagMeter(Checkpointer checkpointer, long startNanos) {
         this.checkpointer = checkpointer;
-        this.startAt = startAt;
-    }
-
-    /** When the previous sample was taken ({@link System#nanoTime()}). */
-    synchronized long previousSampleNanos() {
-        return previousSampleNanos;
+        this.previousSampleNanos = startNanos;
     }
 
     /**
-     * @param caughtUp  nothing in flight and every stream came up empty since {@link #previousSampleNanos()}
-     * @param sourceNow the source's newest operation time
+     * @param streams   the streams read now
+     * @param sourceNow the source's newest (majority-committed) operation time
      * @param applied   events applied so far
+     * @param nanos     when this sample is taken ({@link System#nanoTime()})
      */
-    synchronized void sample(boolean caughtUp, BsonTimestamp sourceNow, long applied, long nanos) {
-        if (caughtUp) {
-            lag = Duration.ZERO;
-        } else {
-            BsonTimestamp base = checkpointer.oldestUnapplied();
-            if (base == null) {
-                base = checkpointer.newestApplied();
+    synchronized void sample(Collection<? extends StreamProgress> streams, BsonTimestamp sourceNow, long applied, long nanos) {
+        BsonTimestamp behind = checkpointer.oldestUnapplied();
+        for (StreamProgress s : streams) {
+            if (!s.caughtUpSince(previousSampleNanos)) {
+                behind = older(behind, s.position());
             }
-            if (base == null) {
-                base = startAt;
-            }
-            lag = Duration.ofSeconds(Math.max(0, (long) sourceNow.getTime() - base.getTime()));
         }
+        lag = behind == null ? Duration.ZERO : Duration.ofSeconds(Math.max(0, (long) sourceNow.getTime() - behind.getTime()));
         double seconds = Math.max(0.001, (nanos - previousSampleNanos) / 1e9);
         eventsPerSecond = (applied - previousApplied) / seconds;
         previousApplied = applied;
         previousSampleNanos = nanos;
+    }
+
+    private static BsonTimestamp older(BsonTimestamp a, BsonTimestamp b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.compareTo(b) <= 0 ? a : b;
     }
 
     /** {@code null} until the first sample. */
