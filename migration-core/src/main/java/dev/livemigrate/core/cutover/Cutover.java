@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -118,6 +119,10 @@ public final class Cutover {
     /** Restores the unique and TTL definitions relaxed for syncing; records what could not be restored. */
     private void restoreIndexes() {
         run.metadata().relaxedIndexes(run.id()).forEach((target, originals) -> {
+            if (originals.isEmpty() || !run.destination().getDatabase(target.database()).listCollectionNames()
+                    .into(new HashSet<>()).contains(target.collection())) {
+                return; // nothing relaxed left, or the collection is gone: a restore would create it again
+            }
             IndexRelaxation.RestoreReport r = IndexRelaxation.restore(run.destination(), target, originals);
             r.conflicts().forEach((index, keys) -> {
                 indexConflicts.put(target + "." + index, keys.stream().map(BsonDocument::toJson).toList());

@@ -119,9 +119,42 @@ public final class MetadataStore {
         return found;
     }
 
-    /** Records the original definition of an index built relaxed, to restore it at cutover. */
+    /**
+     * Records the original definition of an index built relaxed, to restore it at cutover; it replaces
+     * the recorded definition of an index of the same name.
+     */
     public void recordRelaxedIndex(String migrationId, Namespace source, BsonDocument original) {
-        collections.updateOne(collectionId(migrationId, source), Updates.addToSet("relaxedIndexes", original));
+        forgetRelaxedIndex(migrationId, source, original.getString("name").getValue());
+        collections.updateOne(collectionId(migrationId, source), Updates.push("relaxedIndexes", original));
+    }
+
+    /** The recorded original definitions of one source collection's relaxed indexes. */
+    public List<BsonDocument> relaxedIndexes(String migrationId, Namespace source) {
+        BsonDocument record = collections.find(collectionId(migrationId, source)).first();
+        List<BsonDocument> specs = new ArrayList<>();
+        if (record != null && record.isArray("relaxedIndexes")) {
+            record.getArray("relaxedIndexes").forEach(v -> specs.add(v.asDocument()));
+        }
+        return specs;
+    }
+
+    /** Forgets a relaxed index the source dropped. */
+    public void forgetRelaxedIndex(String migrationId, Namespace source, String name) {
+        collections.updateOne(collectionId(migrationId, source),
+                Updates.pull("relaxedIndexes", new BsonDocument("name", new BsonString(name))));
+    }
+
+    /** Forgets every relaxed index of a collection the source dropped (or renamed out of the selection). */
+    public void forgetRelaxedIndexes(String migrationId, Namespace source) {
+        collections.updateOne(collectionId(migrationId, source), Updates.unset("relaxedIndexes"));
+    }
+
+    /** Moves the relaxed indexes of a renamed collection to its new name (recorded already). */
+    public void moveRelaxedIndexes(String migrationId, Namespace from, Namespace to) {
+        List<BsonDocument> specs = relaxedIndexes(migrationId, from);
+        forgetRelaxedIndexes(migrationId, to);
+        specs.forEach(spec -> collections.updateOne(collectionId(migrationId, to), Updates.push("relaxedIndexes", spec)));
+        forgetRelaxedIndexes(migrationId, from);
     }
 
     /** The original definitions of relaxed indexes, by destination namespace. */

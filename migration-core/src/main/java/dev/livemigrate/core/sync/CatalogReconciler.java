@@ -77,7 +77,7 @@ final class CatalogReconciler {
         present.forEach((name, index) -> {
             if (!wanted.containsKey(name) && !IndexSpecs.isIdIndex(index)) {
                 LOG.info("index {} went away on {}; dropping it on {}", name, ns, target);
-                ddl.dropIndex(target, name);
+                ddl.dropIndex(ns, target, name);
             }
         });
     }

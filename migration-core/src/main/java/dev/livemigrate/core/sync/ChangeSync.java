@@ -235,7 +235,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         lanes.drain();
         if (target != null) {
             LOG.info("{} is gone from the source; dropping {} on the destination", ns, target);
-            ddl.drop(target);
+            ddl.drop(ns, target);
         }
         targets.dropped(ns, before);
         return true;

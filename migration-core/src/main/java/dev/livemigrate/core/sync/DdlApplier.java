@@ -42,15 +42,16 @@ final class DdlApplier {
         LOG.info("{} {} on the source at {}", e.operationType(), e.ns(), e.clusterTime());
         switch (e.operationType()) {
             case "drop" -> {
-                drop(target);
+                drop(e.ns(), target);
                 targets.dropped(e.ns(), e.clusterTime());
             }
             case "rename" -> {
                 Namespace to = targetOf(e.renameTo());
                 if (target != null && to != null) {
                     rename(target, to);
+                    run.metadata().moveRelaxedIndexes(run.id(), e.ns(), e.renameTo());
                 } else if (target != null) {
-                    drop(target);
+                    drop(e.ns(), target);
                 }
                 targets.dropped(e.ns(), e.clusterTime());
             }
@@ -64,10 +65,10 @@ final class DdlApplier {
             case "dropIndexes" -> {
                 if (e.operationDescription() != null) {
                     e.operationDescription().getArray("indexes", new BsonArray())
-                            .forEach(i -> dropIndex(target, i.asDocument().getString("name").getValue()));
+                            .forEach(i -> dropIndex(e.ns(), target, i.asDocument().getString("name").getValue()));
                 }
             }
-            case "modify" -> modify(target, e.operationDescription());
+            case "modify" -> modify(e.ns(), target, e.operationDescription());
             default -> LOG.debug("ignoring {} event", e.operationType());
         }
     }
@@ -76,8 +77,10 @@ final class DdlApplier {
         return ns == null ? null : targets.targetOf(ns);
     }
 
-    void drop(Namespace target) {
+    /** Drops a followed collection's target, and forgets the index definitions relaxed for it. */
+    void drop(Namespace source, Namespace target) {
         run.destination().getDatabase(target.database()).getCollection(target.collection()).drop();
+        run.metadata().forgetRelaxedIndexes(run.id(), source);
     }
 
     /**
@@ -123,7 +126,13 @@ final class DdlApplier {
         DestinationCollections.create(run.destination(), info, target, true);
     }
 
-    private void modify(Namespace target, BsonDocument operationDescription) {
+    /**
+     * Applies a {@code collMod}. An index change (TTL, conversion to unique, hidden) goes into the recorded
+     * original of an index that is relaxed, or that the change would make relaxed, so the destination
+     * keeps syncing without expiry or uniqueness and cutover restores the source's definition; the
+     * rest is run on the destination, and a refusal fails syncing rather than being skipped.
+     */
+    private void modify(Namespace source, Namespace target, BsonDocument operationDescription) {
         if (operationDescription == null) {
             return;
         }
@@ -133,10 +142,14 @@ final class DdlApplier {
                 collMod.put(k, v);
             }
         });
-        try {
+        if (operationDescription.isDocument("index")) {
+            BsonDocument applied = IndexChanges.apply(run, source, target, operationDescription.getDocument("index"));
+            if (applied != null) {
+                collMod.put("index", applied);
+            }
+        }
+        if (collMod.size() > 1) {
             run.destination().getDatabase(target.database()).runCommand(collMod);
-        } catch (MongoCommandException ex) {
-            LOG.warn("could not apply {} to {}: {}", operationDescription.toJson(), target, ex.getErrorMessage());
         }
     }
 
@@ -151,7 +164,9 @@ final class DdlApplier {
         DestinationCollections.createIndexes(run.destination(), target, List.of(build));
     }
 
-    void dropIndex(Namespace target, String name) {
+    /** Drops an index the source dropped, and forgets its relaxed definition. */
+    void dropIndex(Namespace source, Namespace target, String name) {
+        run.metadata().forgetRelaxedIndex(run.id(), source, name);
         try {
             run.destination().getDatabase(target.database()).runCommand(new BsonDocument("dropIndexes", new BsonString(target.collection()))
                     .append("index", new BsonString(name)));
