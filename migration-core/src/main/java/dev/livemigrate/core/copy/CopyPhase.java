@@ -1,10 +1,6 @@
 package dev.livemigrate.core.copy;
 
-import com.mongodb.MongoCommandException;
-import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
-import dev.livemigrate.ErrorCode;
-import dev.livemigrate.MigrationException;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.ProgressCounters;
 import dev.livemigrate.core.Retries;
@@ -12,12 +8,10 @@ import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.RunSignals;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.DestinationCollections;
-import dev.livemigrate.core.catalog.IndexSpecs;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.state.MetadataStore.CollectionRecord;
 import dev.livemigrate.core.state.MetadataStore.CollectionStatus;
-import dev.livemigrate.core.sync.IndexRelaxation;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.RawBsonDocument;
@@ -25,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,7 +174,7 @@ public final class CopyPhase {
             return;
         }
         AtomicInteger remaining = new AtomicInteger(pending.size());
-        int cursorBatch = cursorBatchSize(stats);
+        int cursorBatch = CollectionCopy.cursorBatchSize(stats, run.spec().batchSizeBytes());
         for (Partition partition : pending) {
             group.submit(ns, () -> {
                 if (copyPartition(ns, partition, cursorBatch) && remaining.decrementAndGet() == 0) {
@@ -226,35 +219,8 @@ public final class CopyPhase {
         }
         Namespace ns = info.namespace();
         run.metadata().setStatus(run.id(), ns, CollectionStatus.COPIED);
-        MongoClient source = run.source();
-        List<BsonDocument> indexes = new ArrayList<>();
-        for (BsonDocument index : IndexSpecs.secondaryCreateSpecs(source.getDatabase(ns.database())
-                .getCollection(ns.collection(), BsonDocument.class).listIndexes(BsonDocument.class).into(new ArrayList<>()))) {
-            if (run.spec().continuousSync() && IndexRelaxation.needsRelaxing(index)) {
-                run.metadata().recordRelaxedIndex(run.id(), ns, index);
-                indexes.add(IndexRelaxation.relax(index));
-            } else {
-                indexes.add(index);
-            }
-        }
-        Namespace target = run.selection().target(ns);
-        if (!indexes.isEmpty()) {
-            try {
-                DestinationCollections.createIndexes(run.destination(), target, indexes);
-            } catch (MongoCommandException e) {
-                throw new MigrationException(ErrorCode.DESTINATION_WRITE_FAILED, "building the indexes of " + target
-                        + " on the destination failed: " + e.getErrorMessage()
-                        + ". Fix the cause and resume the migration with the same id", e);
-            }
-            counters.indexesCreated(indexes.size());
-        }
+        counters.indexesCreated(CollectionCopy.buildIndexes(run, ns, run.selection().target(ns)));
         run.metadata().setStatus(run.id(), ns, CollectionStatus.DONE);
         counters.collectionDone();
-        LOG.info("{} copied to {} with {} secondary index(es)", ns, target, indexes.size());
-    }
-
-    private int cursorBatchSize(SourceCatalog.Stats stats) {
-        long average = stats.count() > 0 && stats.sizeBytes() > 0 ? Math.max(1, stats.sizeBytes() / stats.count()) : 1024;
-        return (int) Math.max(101, Math.min(100_000, run.spec().batchSizeBytes() / average));
     }
 }
