@@ -61,7 +61,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         static Sides of(MigrationSpec spec) {
             ConnectionString destinationUri = ConnectionStrings.parse(spec.destination(), "destination");
             Source source = provider(spec.source().kind()).open(spec.source());
-            Sides sides = new Sides(source, Clients.bounded(source.clientSettings(), spec.connectTimeout()),
+            Sides sides = new Sides(source, Clients.source(source.clientSettings(), spec.connectTimeout()),
                     Clients.settings(destinationUri, spec.connectTimeout()), Secrets.redactConnectionString(spec.destination()));
             try {
                 checkDistinct(sides.sourceSettings, sides.destinationSettings, source.description(), sides.destinationDescription);

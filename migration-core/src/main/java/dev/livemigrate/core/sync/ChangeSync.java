@@ -3,6 +3,7 @@ package dev.livemigrate.core.sync;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoInterruptedException;
+import com.mongodb.ReadConcern;
 import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCursor;
@@ -69,6 +70,7 @@ public final class ChangeSync implements AutoCloseable {
     private final Map<String, Reader> readers = new ConcurrentHashMap<>();
     private final Map<Namespace, BsonTimestamp> droppedAt = new ConcurrentHashMap<>();
     private final Checkpointer checkpointer = new Checkpointer();
+    private final CollatedCollections collated;
     private final Map<String, Checkpointer.Position> saved = new HashMap<>();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicLong applied = new AtomicLong();
@@ -101,6 +103,7 @@ public final class ChangeSync implements AutoCloseable {
         this.startAt = startAt;
         this.onFailure = onFailure;
         this.known.putAll(collections);
+        this.collated = CollatedCollections.of(source);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon("livemigrate-sync-" + spec.migrationId(), r));
     }
 
@@ -117,11 +120,11 @@ public final class ChangeSync implements AutoCloseable {
                 mode, spec.applyLanes());
         metadata.checkpoints(spec.migrationId()).forEach((stream, d) -> saved.put(stream,
                 new Checkpointer.Position(d.getDocument("resumeToken"), d.isTimestamp("clusterTime") ? d.getTimestamp("clusterTime") : null)));
-        ChangeApplier applier = new ChangeApplier(source, destination, known::get, mode, replaceKeepsOldFieldOrder());
+        ChangeApplier applier = new ChangeApplier(source, destination, known::get, mode, replaceKeepsOldFieldOrder(), collated);
         lanes = new ApplyLanes("livemigrate-apply-" + spec.migrationId(), spec.applyLanes(), 1000, batch -> {
             applier.apply(batch);
             applied.addAndGet(batch.size());
-        }, checkpointer, this::fail);
+        }, collated, checkpointer, this::fail);
         previousSampleNanos = System.nanoTime();
         if (clusterStreams) {
             startReader(CLUSTER_STREAM, null, null);
@@ -364,6 +367,7 @@ public final class ChangeSync implements AutoCloseable {
             destination.getDatabase(target.database()).getCollection(target.collection()).drop();
         }
         droppedAt.put(ns, before);
+        collated.forget(ns);
         return true;
     }
 
@@ -394,6 +398,7 @@ public final class ChangeSync implements AutoCloseable {
             case "drop" -> {
                 destination.getDatabase(target.database()).getCollection(target.collection()).drop();
                 droppedAt.put(e.ns(), e.clusterTime());
+                collated.forget(e.ns());
                 if (!clusterStreams) {
                     reader.stopped = true;
                 }
@@ -406,6 +411,8 @@ public final class ChangeSync implements AutoCloseable {
                     destination.getDatabase(target.database()).getCollection(target.collection()).drop();
                 }
                 droppedAt.put(e.ns(), e.clusterTime());
+                collated.forget(e.ns());
+                collated.forget(e.renameTo());
                 if (!clusterStreams) {
                     reader.stopped = true;
                     if (to != null) {
@@ -439,7 +446,7 @@ public final class ChangeSync implements AutoCloseable {
     private boolean dropsThisCollection(ChangeEvent e) {
         try {
             BsonDocument entry = source.getDatabase("local").getCollection("oplog.rs", BsonDocument.class)
-                    .find(new BsonDocument("ts", e.clusterTime())).first();
+                    .withReadConcern(ReadConcern.DEFAULT).find(new BsonDocument("ts", e.clusterTime())).first();
             if (entry != null && entry.isDocument("o") && entry.getDocument("o").isString("drop")) {
                 return entry.getString("ns", new BsonString("")).getValue().equals(e.ns().database() + ".$cmd")
                         && entry.getDocument("o").getString("drop").getValue().equals(e.ns().collection());
