@@ -69,7 +69,10 @@ class ChangeApplierTest {
         insert(source, "{_id: 5, 'a.b': 2}");
         insert(destination, "{_id: 5, 'a.b': 1}");
 
-        applier(ChangeApplier.Mode.DIFF).apply(List.of(recorded.get(5)));
+        // this server fails a replace whose document has a dotted field name (a write error without a code):
+        // replace by delete and insert, as the engine does here anyway (its replace keeps the old field order)
+        new ChangeApplier(source.client(), destination.client(), ns -> ns, ChangeApplier.Mode.DIFF, true, ns -> false)
+                .apply(List.of(recorded.get(5)));
 
         assertThat(destinationDoc(5)).isEqualTo(new BsonDocument("_id", new org.bson.BsonInt32(5)).append("a.b", new org.bson.BsonInt32(2)));
     }
