@@ -14,6 +14,10 @@ import org.bson.BsonTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
 /**
  * Reads the source's majority commit point: the point change capture starts from, and "now" for lag.
  *
@@ -40,6 +44,9 @@ public final class SourceClock {
         BsonDocument run(String database, BsonDocument command);
     }
 
+    /** The step that answered a client last time: a source's kind does not change, so the others are not sent again. */
+    private static final Map<MongoClient, Step> ANSWERED = Collections.synchronizedMap(new WeakHashMap<>());
+
     private SourceClock() {
     }
 
@@ -49,46 +56,82 @@ public final class SourceClock {
      * @throws MigrationException {@link ErrorCode#SOURCE_HAS_NO_CHANGE_HISTORY} for a standalone server
      */
     public static BsonTimestamp now(MongoClient source) {
-        return now((database, command) -> source.getDatabase(database).runCommand(command, BsonDocument.class));
+        Commands commands = (database, command) -> source.getDatabase(database).runCommand(command, BsonDocument.class);
+        Step known = ANSWERED.get(source);
+        BsonTimestamp t = known == null ? null : known.read(commands);
+        if (t != null) {
+            return t;
+        }
+        for (Step step : Step.values()) {
+            t = step.read(commands);
+            if (t != null) {
+                ANSWERED.put(source, step);
+                return t;
+            }
+        }
+        throw noHistory(null);
     }
 
     static BsonTimestamp now(Commands source) {
-        try {
-            BsonDocument status = source.run("admin", new BsonDocument("replSetGetStatus", new BsonInt32(1)));
-            BsonDocument committed = status.getDocument("optimes", new BsonDocument())
-                    .getDocument("lastCommittedOpTime", new BsonDocument());
-            if (committed.isTimestamp("ts") && committed.getTimestamp("ts").getTime() > 0) {
-                return committed.getTimestamp("ts");
+        for (Step step : Step.values()) {
+            BsonTimestamp t = step.read(source);
+            if (t != null) {
+                return t;
             }
-        } catch (MongoException e) {
-            rethrowTransient(e);
-            LOG.debug("replSetGetStatus refused ({}); taking the time of a majority read", e.getMessage());
-        }
-        try {
-            // a collection that need not exist: the reply's operationTime is what counts
-            BsonDocument reply = source.run("admin", new BsonDocument("find", new BsonString("livemigrate_clock"))
-                    .append("limit", new BsonInt32(1)).append("singleBatch", BsonBoolean.TRUE)
-                    .append("readConcern", new BsonDocument("level", new BsonString("majority"))));
-            if (reply.isTimestamp("operationTime")) {
-                return reply.getTimestamp("operationTime");
-            }
-        } catch (MongoException e) {
-            rethrowTransient(e);
-            LOG.debug("a majority read was refused ({}); reading the oplog", e.getMessage());
-        }
-        try {
-            BsonDocument reply = source.run("local", new BsonDocument("find", new BsonString("oplog.rs"))
-                    .append("sort", new BsonDocument("$natural", new BsonInt32(-1)))
-                    .append("limit", new BsonInt32(1)).append("singleBatch", BsonBoolean.TRUE));
-            BsonArray batch = reply.getDocument("cursor", new BsonDocument()).getArray("firstBatch", new BsonArray());
-            if (!batch.isEmpty() && batch.get(0).asDocument().isTimestamp("ts")) {
-                return batch.get(0).asDocument().getTimestamp("ts");
-            }
-        } catch (MongoException e) {
-            rethrowTransient(e);
-            throw noHistory(e);
         }
         throw noHistory(null);
+    }
+
+    /** The ways to read the time, in order of preference; each gives {@code null} when the source does not answer it. */
+    private enum Step {
+        COMMIT_POINT {
+            @Override
+            BsonTimestamp read(Commands source) {
+                try {
+                    BsonDocument status = source.run("admin", new BsonDocument("replSetGetStatus", new BsonInt32(1)));
+                    BsonDocument committed = status.getDocument("optimes", new BsonDocument())
+                            .getDocument("lastCommittedOpTime", new BsonDocument());
+                    return committed.isTimestamp("ts") && committed.getTimestamp("ts").getTime() > 0 ? committed.getTimestamp("ts") : null;
+                } catch (MongoException e) {
+                    rethrowTransient(e);
+                    LOG.debug("replSetGetStatus refused ({}); taking the time of a majority read", e.getMessage());
+                    return null;
+                }
+            }
+        },
+        MAJORITY_READ {
+            @Override
+            BsonTimestamp read(Commands source) {
+                try {
+                    // a collection that need not exist: the reply's operationTime is what counts
+                    BsonDocument reply = source.run("admin", new BsonDocument("find", new BsonString("livemigrate_clock"))
+                            .append("limit", new BsonInt32(1)).append("singleBatch", BsonBoolean.TRUE)
+                            .append("readConcern", new BsonDocument("level", new BsonString("majority"))));
+                    return reply.isTimestamp("operationTime") ? reply.getTimestamp("operationTime") : null;
+                } catch (MongoException e) {
+                    rethrowTransient(e);
+                    LOG.debug("a majority read was refused ({}); reading the oplog", e.getMessage());
+                    return null;
+                }
+            }
+        },
+        OPLOG {
+            @Override
+            BsonTimestamp read(Commands source) {
+                try {
+                    BsonDocument reply = source.run("local", new BsonDocument("find", new BsonString("oplog.rs"))
+                            .append("sort", new BsonDocument("$natural", new BsonInt32(-1)))
+                            .append("limit", new BsonInt32(1)).append("singleBatch", BsonBoolean.TRUE));
+                    BsonArray batch = reply.getDocument("cursor", new BsonDocument()).getArray("firstBatch", new BsonArray());
+                    return !batch.isEmpty() && batch.get(0).asDocument().isTimestamp("ts") ? batch.get(0).asDocument().getTimestamp("ts") : null;
+                } catch (MongoException e) {
+                    rethrowTransient(e);
+                    throw noHistory(e);
+                }
+            }
+        };
+
+        abstract BsonTimestamp read(Commands source);
     }
 
     /** A network error or an election says nothing about the source's kind: the caller retries. */
