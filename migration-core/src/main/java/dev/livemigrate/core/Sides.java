@@ -27,7 +27,7 @@ record Sides(Source source, MongoClientSettings sourceSettings, MongoClientSetti
     static Sides of(MigrationSpec spec) {
         ConnectionString destinationUri = ConnectionStrings.parse(spec.destination(), "destination");
         Source source = DefaultMigrationEngine.provider(spec.source().kind()).open(spec.source());
-        Sides sides = new Sides(source, Clients.bounded(source.clientSettings(), spec.connectTimeout()),
+        Sides sides = new Sides(source, Clients.source(source.clientSettings(), spec.connectTimeout()),
                 Clients.settings(destinationUri, spec.connectTimeout()), Secrets.redactConnectionString(spec.destination()));
         try {
             checkDistinct(sides.sourceSettings, sides.destinationSettings, source.description(), sides.destinationDescription);

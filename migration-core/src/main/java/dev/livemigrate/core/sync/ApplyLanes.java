@@ -1,12 +1,7 @@
 package dev.livemigrate.core.sync;
 
+import dev.livemigrate.Namespace;
 import dev.livemigrate.core.Threads;
-import org.bson.BsonDocument;
-import org.bson.RawBsonDocument;
-import org.bson.codecs.BsonDocumentCodec;
-import org.bson.codecs.EncoderContext;
-import org.bson.io.BasicOutputBuffer;
-import org.bson.BsonBinaryWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,14 +11,18 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 
 /**
  * Applies document events in parallel lanes. An event goes to the lane picked by a hash of its
- * namespace and the raw bytes of its document key, so one document's events stay in order in one lane
- * whatever the key's type, while different documents are applied in parallel. Each lane takes what has
- * queued up (up to {@link #MAX_BATCH} events) and applies it as one batch. Lane queues are bounded: a
- * full lane blocks the stream reader, which stops reading (back-pressure).
+ * namespace and its {@code _id} as MongoDB compares it ({@link CanonicalId}: int 1, long 1 and double 1.0
+ * are one document; the shard key plays no part), so one document's events stay in order in one lane,
+ * while different documents are applied in parallel. The events of a namespace that must be applied in
+ * order as a whole (a collection with a non-simple default collation, see {@link CollatedCollections})
+ * all go to the lane of the namespace. Each lane takes what has queued up (up to {@link #MAX_BATCH}
+ * events) and applies it as one batch. Lane queues are bounded: a full lane blocks the stream reader,
+ * which stops reading (back-pressure).
  */
 final class ApplyLanes implements AutoCloseable {
 
@@ -37,45 +36,53 @@ final class ApplyLanes implements AutoCloseable {
     private final List<BlockingQueue<Object>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Consumer<List<ChangeEvent>> applier;
+    private final Predicate<Namespace> byNamespace;
     private final Checkpointer checkpointer;
     private final Consumer<Throwable> onFailure;
     private volatile boolean failed;
 
     /**
-     * @param applier   applies one lane's batch in order; called from the lane's thread
-     * @param onFailure told once when a batch fails; the lanes then stop applying
+     * How many lanes, each holding how many events.
+     *
+     * @param name names the lanes' threads
      */
-    ApplyLanes(String name, int lanes, int queueCapacity, Consumer<List<ChangeEvent>> applier, Checkpointer checkpointer,
+    record Shape(String name, int lanes, int queueCapacity) {
+    }
+
+    /**
+     * @param applier     applies one lane's batch in order; called from the lane's thread
+     * @param byNamespace the namespaces whose events are routed by namespace alone (one lane each); asked
+     *                    from the dispatching thread, and must answer the same for a namespace until the
+     *                    lanes have drained
+     * @param onFailure   told once when a batch fails; the lanes then stop applying
+     */
+    ApplyLanes(Shape shape, Consumer<List<ChangeEvent>> applier, Predicate<Namespace> byNamespace, Checkpointer checkpointer,
                Consumer<Throwable> onFailure) {
         this.applier = applier;
+        this.byNamespace = byNamespace;
         this.checkpointer = checkpointer;
         this.onFailure = onFailure;
-        for (int i = 0; i < lanes; i++) {
-            BlockingQueue<Object> queue = new ArrayBlockingQueue<>(queueCapacity);
+        for (int i = 0; i < shape.lanes(); i++) {
+            BlockingQueue<Object> queue = new ArrayBlockingQueue<>(shape.queueCapacity());
             queues.add(queue);
-            Thread t = Threads.daemon(name + "-lane-" + i, () -> run(queue));
+            Thread t = Threads.daemon(shape.name() + "-lane-" + i, () -> run(queue));
             threads.add(t);
             t.start();
         }
     }
 
-    /** The lane of a document: a hash of the namespace and the document key's raw BSON bytes. */
-    static int laneOf(ChangeEvent e, int lanes) {
+    /**
+     * The lane of a document event: a hash of the namespace and, unless {@code byNamespace}, of the
+     * canonical {@code _id} (a key without {@code _id} goes by namespace).
+     */
+    static int laneOf(ChangeEvent e, boolean byNamespace, int lanes) {
         CRC32C crc = new CRC32C();
         crc.update(e.ns().fullName().getBytes(StandardCharsets.UTF_8));
-        crc.update(rawBytes(e.documentKey()));
-        return (int) (crc.getValue() % lanes);
-    }
-
-    static byte[] rawBytes(BsonDocument document) {
-        if (document instanceof RawBsonDocument raw) {
-            byte[] bytes = new byte[raw.getByteBuffer().remaining()];
-            raw.getByteBuffer().get(bytes);
-            return bytes;
+        CanonicalId id = byNamespace ? null : CanonicalId.ofKey(e.documentKey());
+        if (id != null) {
+            id.hashInto(crc);
         }
-        BasicOutputBuffer out = new BasicOutputBuffer();
-        new BsonDocumentCodec().encode(new BsonBinaryWriter(out), document, EncoderContext.builder().build());
-        return out.toByteArray();
+        return (int) (crc.getValue() % lanes);
     }
 
     /** Queues a document event in its lane; blocks while the lane is full. */
@@ -85,7 +92,7 @@ final class ApplyLanes implements AutoCloseable {
             checkpointer.applied(e);
             return;
         }
-        BlockingQueue<Object> queue = queues.get(laneOf(e, queues.size()));
+        BlockingQueue<Object> queue = queues.get(laneOf(e, byNamespace.test(e.ns()), queues.size()));
         while (!queue.offer(e, 100, TimeUnit.MILLISECONDS)) {
             if (failed) {
                 throw new InterruptedException("apply lanes failed");

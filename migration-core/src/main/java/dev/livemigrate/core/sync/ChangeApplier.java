@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Turns document change events into idempotent writes and applies a lane's batch in order:
@@ -47,20 +48,25 @@ final class ChangeApplier {
     private final Function<Namespace, Namespace> targets;
     private final Mode mode;
     private final boolean replaceByDeleteAndInsert;
+    private final Predicate<Namespace> inOrder;
 
     /**
      * @param targets maps a source namespace to its destination namespace, or to {@code null} when the
      *                namespace is not migrated
      * @param replaceByDeleteAndInsert write a replacement as a delete and an insert, for a destination whose
      *                replace keeps the old document's field order (MongoDB's does not)
+     * @param inOrder the source namespaces whose events are written strictly in the order they came, not
+     *                grouped by {@code _id} (a collection with a non-simple collation, where two
+     *                {@code _id}s that differ in bytes may be one document)
      */
     ChangeApplier(MongoClient source, MongoClient destination, Function<Namespace, Namespace> targets, Mode mode,
-                  boolean replaceByDeleteAndInsert) {
+                  boolean replaceByDeleteAndInsert, Predicate<Namespace> inOrder) {
         this.source = source;
         this.destination = destination;
         this.targets = targets;
         this.mode = mode;
         this.replaceByDeleteAndInsert = replaceByDeleteAndInsert;
+        this.inOrder = inOrder;
     }
 
     /**
@@ -123,23 +129,36 @@ final class ChangeApplier {
     }
 
     /**
-     * Orders a batch's writes for few round trips while keeping each document's writes in order. Per
-     * document, only the events from its last whole-document one (insert, replace, delete; any update in
-     * full-document mode) on matter: that one leaves the same state whatever came before. Then wave k holds
-     * the k-th write of every document; within a wave the documents differ, so its writes are grouped by
-     * kind (deletes, inserts, replaces, updates): an ordered bulk write sends each run of one kind as one
+     * Orders a batch's writes (all of one namespace) for few round trips while keeping each document's
+     * writes in order. Documents are told apart by their {@link CanonicalId} (int 1 and long 1 are one
+     * document, whatever the shard key says). Per document, only the events from its last whole-document
+     * one (insert, replace, delete; any update in full-document mode) on matter, when every event before
+     * it has the same key: that one leaves the same state whatever came before. Then wave k holds the
+     * k-th write of every document; within a wave the documents differ, so its writes are grouped by kind
+     * (deletes, inserts, replaces, updates): an ordered bulk write sends each run of one kind as one
      * command, and a batch of a thousand events over a thousand documents costs a handful of commands
-     * instead of one per change of kind.
+     * instead of one per change of kind. A namespace {@code inOrder} names is written event by event, in
+     * order.
      */
     void inWaves(List<ChangeEvent> events, List<WriteModel<RawBsonDocument>> models, List<Integer> eventOfModel) {
-        Map<BsonDocument, List<Integer>> byDocument = new LinkedHashMap<>();
+        if (!events.isEmpty() && inOrder.test(events.get(0).ns())) {
+            for (int i = 0; i < events.size(); i++) {
+                for (WriteModel<RawBsonDocument> m : writes(events.get(i), false)) {
+                    models.add(m);
+                    eventOfModel.add(i);
+                }
+            }
+            return;
+        }
+        Map<Object, List<Integer>> byDocument = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             ChangeEvent e = events.get(i);
             if (e.documentKey() == null) {
                 continue; // nothing to write: see writes()
             }
-            List<Integer> ofDocument = byDocument.computeIfAbsent(e.documentKey(), k -> new ArrayList<>());
-            if (setsWholeDocument(e)) {
+            CanonicalId id = CanonicalId.ofKey(e.documentKey());
+            List<Integer> ofDocument = byDocument.computeIfAbsent(id == null ? e.documentKey() : id, k -> new ArrayList<>());
+            if (setsWholeDocument(e) && ofDocument.stream().allMatch(j -> events.get(j).documentKey().equals(e.documentKey()))) {
                 ofDocument.clear();
             }
             ofDocument.add(i);
@@ -264,16 +283,25 @@ final class ChangeApplier {
     }
 
     /**
-     * Whether a path of the update cannot be written as a dotted {@code $set} path: MongoDB 6.1+ lists such
-     * paths (a field name with a dot, a numeric field name of a document) in {@code disambiguatedPaths};
-     * a {@code $}-prefixed component is never a valid update path.
+     * Whether a path of the update cannot be written as a dotted {@code $set}/{@code $unset} path, so the
+     * document is read from the source instead. With {@code showExpandedEvents} on, MongoDB 6.1+ lists
+     * the paths that are ambiguous (a field name with a dot, a numeric field name of a document) in
+     * {@code disambiguatedPaths}, which is then present, empty when nothing is ambiguous. Without it
+     * (MongoDB before 6.1, or expanded events off) a dotted path may be a top-level field named
+     * {@code a.b} or name an object key {@code 0} rather than an array index: every dotted path is
+     * ambiguous. A {@code $}-prefixed component is never a valid update path.
      */
     static boolean hasAmbiguousPaths(BsonDocument description) {
+        boolean disambiguated = description.containsKey("disambiguatedPaths");
         if (description.isDocument("disambiguatedPaths") && !description.getDocument("disambiguatedPaths").isEmpty()) {
             return true;
         }
-        for (String path : description.getDocument("updatedFields", new BsonDocument()).keySet()) {
-            if (path.startsWith("$") || path.contains(".$")) {
+        List<String> paths = new ArrayList<>(description.getDocument("updatedFields", new BsonDocument()).keySet());
+        description.getArray("removedFields", new BsonArray()).forEach(f -> paths.add(f.asString().getValue()));
+        description.getArray("truncatedArrays", new BsonArray())
+                .forEach(t -> paths.add(t.asDocument().getString("field").getValue()));
+        for (String path : paths) {
+            if (path.startsWith("$") || path.contains(".$") || (!disambiguated && path.contains("."))) {
                 return true;
             }
         }

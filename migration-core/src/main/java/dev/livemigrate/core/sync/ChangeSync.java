@@ -47,6 +47,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
     private final DdlApplier ddl;
     private final CatalogReconciler reconciler;
     private final LagMeter meter;
+    private final CollatedCollections collated;
     private final Map<String, ChangeReader> readers = new ConcurrentHashMap<>();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -73,6 +74,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         this.ddl = new DdlApplier(run, targets);
         this.reconciler = new CatalogReconciler(run, targets, ddl, this::follow);
         this.meter = new LagMeter(checkpointer, System.nanoTime());
+        this.collated = CollatedCollections.of(run.source());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon("livemigrate-sync-" + run.id(), r));
     }
 
@@ -82,11 +84,11 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
                 caps.clusterStreams() ? "a cluster-wide" : "per-collection", caps.expandedEvents() ? " and expanded events" : "",
                 caps.mode(), run.spec().applyLanes());
         ChangeApplier applier = new ChangeApplier(run.source(), run.destination(), targets::get, caps.mode(),
-                caps.replaceKeepsOldFieldOrder());
-        lanes = new ApplyLanes("livemigrate-apply-" + run.id(), run.spec().applyLanes(), 1000, batch -> {
+                caps.replaceKeepsOldFieldOrder(), collated);
+        lanes = new ApplyLanes(new ApplyLanes.Shape("livemigrate-apply-" + run.id(), run.spec().applyLanes(), 1000), batch -> {
             applier.apply(batch);
             applied.addAndGet(batch.size());
-        }, checkpointer, this::fail);
+        }, collated, checkpointer, this::fail);
         if (caps.clusterStreams()) {
             startReader(CLUSTER_STREAM, null, null);
         } else {
@@ -211,6 +213,12 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         lanes.drain();
         checkpointer.dispatched(e);
         ddl.apply(e, target);
+        if ("drop".equals(e.operationType()) || "rename".equals(e.operationType())) {
+            collated.forget(e.ns()); // the lanes are drained: a new collection of that name may be collated differently
+            if (e.renameTo() != null) {
+                collated.forget(e.renameTo());
+            }
+        }
         if (!caps.clusterStreams() && ("drop".equals(e.operationType()) || "rename".equals(e.operationType()))) {
             reader.stop(); // this collection's stream has nothing more; a renamed collection is read under its new name
             if (e.renameTo() != null && targets.get(e.renameTo()) != null) {
@@ -238,6 +246,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
             ddl.drop(ns, target);
         }
         targets.dropped(ns, before);
+        collated.forget(ns);
         return true;
     }
 

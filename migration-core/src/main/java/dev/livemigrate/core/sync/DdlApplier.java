@@ -2,6 +2,7 @@ package dev.livemigrate.core.sync;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.ReadConcern;
 import com.mongodb.client.MongoClient;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.RunContext;
@@ -92,7 +93,7 @@ final class DdlApplier {
         MongoClient source = run.source();
         try {
             BsonDocument entry = source.getDatabase("local").getCollection("oplog.rs", BsonDocument.class)
-                    .find(new BsonDocument("ts", e.clusterTime())).first();
+                    .withReadConcern(ReadConcern.DEFAULT).find(new BsonDocument("ts", e.clusterTime())).first();
             if (entry != null && entry.isDocument("o") && entry.getDocument("o").isString("drop")) {
                 return entry.getString("ns", new BsonString("")).getValue().equals(e.ns().database() + ".$cmd")
                         && entry.getDocument("o").getString("drop").getValue().equals(e.ns().collection());

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The diff apply mode, on change events recorded in the shape MongoDB documents (the embedded server's
  * update events carry no {@code updateDescription}): dotted and array-index paths, removed fields,
- * truncated arrays, ambiguous paths, shard-keyed document keys.
+ * truncated arrays, ambiguous paths before and after MongoDB 6.1, shard-keyed document keys, one
+ * document's writes under {@code _id}s of several numeric types.
  */
 class ChangeApplierTest {
 
@@ -49,13 +50,64 @@ class ChangeApplierTest {
     }
 
     @Test
-    void anAmbiguousPathIsAppliedByReadingTheDocumentFromTheSource() {
+    void anAmbiguousPathIsAppliedByReadingTheDocumentFromTheSource() { // 6.1+: disambiguatedPaths names it
         insert(source, "{_id: 2, a: {'0': 1}, z: 1}");
         insert(destination, "{_id: 2, a: {'0': 0}}");
 
         applier(ChangeApplier.Mode.DIFF).apply(List.of(recorded.get(1)));
 
         assertThat(destinationDoc(2)).isEqualTo(BsonDocument.parse("{_id: 2, a: {'0': 1}, z: 1}"));
+    }
+
+    // Events 5-7 have the shape of MongoDB before 6.1 (or a stream without showExpandedEvents): no
+    // disambiguatedPaths at all, as mongodb/specifications source/change-streams/tests/unified/
+    // change-streams-disambiguatedPaths.yml expects ("disambiguatedPaths is not present when
+    // showExpandedEvents is false/unset"); events 0-2 the 6.1+ shape with it, empty or naming the path.
+
+    @Test
+    void beforeDisambiguatedPathsATopLevelDottedFieldIsReadFromTheSourceNotSetAsANestedPath() {
+        insert(source, "{_id: 5, 'a.b': 2}");
+        insert(destination, "{_id: 5, 'a.b': 1}");
+
+        // this server fails a replace whose document has a dotted field name (a write error without a code):
+        // replace by delete and insert, as the engine does here anyway (its replace keeps the old field order)
+        new ChangeApplier(source.client(), destination.client(), ns -> ns, ChangeApplier.Mode.DIFF, true, ns -> false)
+                .apply(List.of(recorded.get(5)));
+
+        assertThat(destinationDoc(5)).isEqualTo(new BsonDocument("_id", new org.bson.BsonInt32(5)).append("a.b", new org.bson.BsonInt32(2)));
+    }
+
+    @Test
+    void beforeDisambiguatedPathsARemovedDottedFieldIsReadFromTheSource() {
+        insert(source, "{_id: 6, k: 2}");
+        insert(destination, "{_id: 6, 'x.y': 1, k: 1}");
+
+        applier(ChangeApplier.Mode.DIFF).apply(List.of(recorded.get(6)));
+
+        assertThat(destinationDoc(6)).isEqualTo(BsonDocument.parse("{_id: 6, k: 2}"));
+    }
+
+    @Test
+    void beforeDisambiguatedPathsANumericPathComponentIsReadFromTheSource() {
+        // the spec's own example: {a: {'1': 1}} and $set {'a.1': 2}; '1' may be an object key or an array index
+        insert(source, "{_id: 7, a: {'1': 2}, readFrom: 'source'}");
+        insert(destination, "{_id: 7, a: {'1': 1}}");
+
+        applier(ChangeApplier.Mode.DIFF).apply(List.of(recorded.get(7)));
+
+        assertThat(destinationDoc(7)).isEqualTo(BsonDocument.parse("{_id: 7, a: {'1': 2}, readFrom: 'source'}"));
+    }
+
+    @Test
+    void pathsAreAmbiguousWithoutDisambiguatedPathsOrWhenItNamesThem() {
+        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {a: 1, '0': 2}, removedFields: ['b']}"))).isFalse();
+        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.b': 1}, removedFields: []}"))).isTrue();
+        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {}, removedFields: [],"
+                + " truncatedArrays: [{field: 'a.b', newSize: 1}]}"))).isTrue();
+        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.b': 1}, disambiguatedPaths: {}}"))).isFalse();
+        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.0.1': 1},"
+                + " disambiguatedPaths: {'a.0.1': ['a', 0, '1']}}"))).isTrue();
+        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.$b': 1}, disambiguatedPaths: {}}"))).isTrue();
     }
 
     @Test
@@ -85,16 +137,57 @@ class ChangeApplierTest {
     }
 
     @Test
-    void theLaneOfADocumentDependsOnItsKeyBytesOnly() {
-        ChangeEvent a = recorded.get(0);
-        int lane = ApplyLanes.laneOf(a, 16);
-        for (ChangeEvent e : recorded) {
-            if (e.documentKey().equals(a.documentKey())) {
-                assertThat(ApplyLanes.laneOf(e, 16)).isEqualTo(lane);
-            }
+    void oneDocumentsWritesUnderIdsOfDifferentNumericTypesKeepTheirOrderInABatch() {
+        insert(destination, "{_id: 1, v: 'old'}");
+        // insert as int, delete as long, insert as double, delete as decimal, insert as long: grouped by the raw
+        // key, the deletes would all run before the inserts (wave 0 runs deletes first) and leave v: 'int'
+        List<ChangeEvent> batch = List.of(
+                event(0, "delete", "{_id: 1}", null),
+                event(1, "insert", "{_id: 1}", "{_id: 1, v: 'int'}"),
+                event(2, "delete", "{_id: {$numberLong: '1'}}", null),
+                event(3, "insert", "{_id: 1.0}", "{_id: 1.0, v: 'double'}"),
+                event(4, "delete", "{_id: {$numberDecimal: '1.0'}}", null),
+                event(5, "insert", "{_id: {$numberLong: '1'}}", "{_id: {$numberLong: '1'}, v: 'long'}"));
+
+        applier(ChangeApplier.Mode.DIFF).apply(batch);
+
+        List<RawBsonDocument> all = destination.client().getDatabase("shop").getCollection("orders", RawBsonDocument.class)
+                .find().into(new ArrayList<>());
+        assertThat(all).containsExactly(RawBsonDocument.parse("{_id: {$numberLong: '1'}, v: 'long'}"));
+    }
+
+    @Test
+    void aShardKeyChangeIsADeleteAndAnInsertOfOneIdAndBothAreWritten() {
+        insert(destination, "{_id: 8, region: 'eu', v: 1}");
+        // a shard-key update arrives as a delete under the old key and an insert under the new one, one _id
+        List<ChangeEvent> batch = List.of(
+                event(0, "delete", "{region: 'eu', _id: 8}", null),
+                event(1, "insert", "{region: 'us', _id: 8}", "{_id: 8, region: 'us', v: 2}"));
+
+        applier(ChangeApplier.Mode.DIFF).apply(batch);
+
+        assertThat(destination.client().getDatabase("shop").getCollection("orders", BsonDocument.class).find().into(new ArrayList<>()))
+                .containsExactly(BsonDocument.parse("{_id: 8, region: 'us', v: 2}"));
+        assertThat(ApplyLanes.laneOf(batch.get(0), false, 16)).isEqualTo(ApplyLanes.laneOf(batch.get(1), false, 16));
+    }
+
+    @Test
+    void aCollatedNamespaceIsWrittenEventByEventInOrder() {
+        List<ChangeEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 6; i++) { // under a case-insensitive collation 'k' and 'K' may be one document
+            String id = i % 2 == 0 ? "'k'" : "'K'";
+            batch.add(i % 3 == 2 ? event(i, "delete", "{_id: " + id + "}", null)
+                    : event(i, "insert", "{_id: " + id + "}", "{_id: " + id + ", n: " + i + "}"));
         }
-        // an int 1 and a long 1 are different keys: their bytes differ
-        assertThat(ApplyLanes.rawBytes(BsonDocument.parse("{_id: 1}"))).isNotEqualTo(ApplyLanes.rawBytes(BsonDocument.parse("{_id: {$numberLong: '1'}}")));
+        List<com.mongodb.client.model.WriteModel<RawBsonDocument>> models = new ArrayList<>();
+        List<Integer> order = new ArrayList<>();
+        new ChangeApplier(source.client(), destination.client(), ns -> ns, ChangeApplier.Mode.DIFF, false, ns -> true)
+                .inWaves(batch, models, order);
+        assertThat(order).containsExactly(0, 1, 2, 3, 4, 5);
+
+        List<Integer> grouped = new ArrayList<>();
+        applier(ChangeApplier.Mode.DIFF).inWaves(batch, new ArrayList<>(), grouped);
+        assertThat(grouped).isNotEqualTo(order); // what a simple collation may do, and a collated one must not
     }
 
     @Test
@@ -121,7 +214,7 @@ class ChangeApplierTest {
                     "{_id: " + id + ", n: " + i + ", list: [1, 2, 3], " + (i % 2 == 0 ? "a: 1, b: 2" : "b: 2, a: 1") + "}") : null;
             BsonDocument description = type.equals("update") ? BsonDocument.parse("{updatedFields: {n: " + i + ", 'm.k': " + i
                     + "}, removedFields: " + (i % 3 == 0 ? "['a']" : "[]") + (i % 5 == 0 ? ", truncatedArrays: [{field: 'list', newSize: 1}]" : "")
-                    + "}") : null;
+                    + ", disambiguatedPaths: {}}") : null;
             stream.add(new ChangeEvent("s", i, new BsonDocument(), new org.bson.BsonTimestamp(1, i), type, ORDERS, null, key, full,
                     description, null));
         }
@@ -135,12 +228,12 @@ class ChangeApplierTest {
                     }
                 }).build())) {
             // this server's replace keeps the old field order: replaces are delete + insert here, as the engine probes
-            ChangeApplier batched = new ChangeApplier(source.client(), counted, ns -> ns, ChangeApplier.Mode.DIFF, true);
+            ChangeApplier batched = new ChangeApplier(source.client(), counted, ns -> ns, ChangeApplier.Mode.DIFF, true, ns -> false);
             for (int from = 0; from < stream.size(); from += 1000) {
                 batched.apply(stream.subList(from, from + 1000));
             }
         }
-        ChangeApplier oneByOne = new ChangeApplier(source.client(), source.client(), ns -> ns, ChangeApplier.Mode.DIFF, true);
+        ChangeApplier oneByOne = new ChangeApplier(source.client(), source.client(), ns -> ns, ChangeApplier.Mode.DIFF, true, ns -> false);
         stream.forEach(e -> oneByOne.apply(List.of(e)));
 
         // the same documents, byte for byte (the one-by-one result was written to the source server)
@@ -154,7 +247,12 @@ class ChangeApplierTest {
     }
 
     private ChangeApplier applier(ChangeApplier.Mode mode) {
-        return new ChangeApplier(source.client(), destination.client(), ns -> ns, mode, false);
+        return new ChangeApplier(source.client(), destination.client(), ns -> ns, mode, false, ns -> false);
+    }
+
+    private static ChangeEvent event(long seq, String type, String key, String full) {
+        return new ChangeEvent("s", seq, new BsonDocument(), new org.bson.BsonTimestamp(1, (int) seq), type, ORDERS, null,
+                BsonDocument.parse(key), full == null ? null : RawBsonDocument.parse(full), null, null);
     }
 
     private static void insert(EmbeddedMongo server, String json) {
