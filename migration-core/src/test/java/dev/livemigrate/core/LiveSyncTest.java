@@ -144,25 +144,28 @@ class LiveSyncTest {
                         rates.add(progress.eventsPerSecond());
                     }
                 }).build())) {
-            awaitConverged(session, "lag");
-            long appliedBefore = session.progress().eventsApplied();
-            holding.set(true);
-            // lag is the source's newest operation less the oldest change not applied, in the source's
-            // seconds: the source keeps writing (one insert per poll) until the held changes are a second behind
-            AtomicInteger inserted = new AtomicInteger();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                c.insertOne(new org.bson.Document("_id", inserted.incrementAndGet()));
-                return session.progress().lag().compareTo(Duration.ofSeconds(1)) >= 0;
-            });
-            assertThat(session.progress().eventsApplied()).isEqualTo(appliedBefore);
+            try {
+                awaitConverged(session, "lag");
+                long appliedBefore = session.progress().eventsApplied();
+                holding.set(true);
+                // lag is the source's newest operation less the oldest change not applied, in the source's
+                // seconds: the source keeps writing (one insert per poll) until the held changes are a second behind
+                AtomicInteger inserted = new AtomicInteger();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    c.insertOne(new org.bson.Document("_id", inserted.incrementAndGet()));
+                    return session.progress().lag().compareTo(Duration.ofSeconds(1)) >= 0;
+                });
+                assertThat(session.progress().eventsApplied()).isEqualTo(appliedBefore);
 
-            holding.set(false);
-            held.countDown();
-            awaitConverged(session, "lag");
-            await().atMost(Duration.ofSeconds(30)).until(() -> rates.stream().anyMatch(r -> r > 0));
-            assertThat(session.progress().eventsApplied()).isGreaterThanOrEqualTo(appliedBefore + inserted.get());
-        } finally {
-            held.countDown();
+                rates.clear(); // only the rates measured once the held writes go through count
+                holding.set(false);
+                held.countDown();
+                awaitConverged(session, "lag");
+                await().atMost(Duration.ofSeconds(30)).until(() -> rates.stream().anyMatch(r -> r > 0));
+                assertThat(session.progress().eventsApplied()).isGreaterThanOrEqualTo(appliedBefore + inserted.get());
+            } finally {
+                held.countDown(); // before the session closes: its lanes wait on it
+            }
         }
     }
 
