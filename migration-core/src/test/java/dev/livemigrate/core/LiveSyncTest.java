@@ -1,6 +1,8 @@
 package dev.livemigrate.core;
 
 import com.mongodb.client.MongoClient;
+import dev.livemigrate.MigrationListener;
+import dev.livemigrate.MigrationProgress;
 import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.MigrationState;
@@ -9,6 +11,8 @@ import dev.livemigrate.Namespace;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.sync.IndexRelaxation;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.StateLog;
+import dev.livemigrate.core.testing.WireProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,6 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.livemigrate.core.testing.DataAssertions.assertSameDocuments;
 import static dev.livemigrate.core.testing.DataAssertions.indexes;
@@ -33,11 +42,11 @@ class LiveSyncTest {
     void followsWritesMadeBeforeDuringAndAfterTheCopy() throws Exception {
         SourceWriter writer = new SourceWriter(source.client(), "live", 1, 1500);
         writer.seed(400);
-        Thread writing = writer.startInBackground();
-        await().until(() -> writer.done.get() > 100);
+        writer.startInBackground();
+        await().until(() -> writer.written() > 100);
 
         try (MigrationSession session = Migrations.start(spec("live-1").build())) {
-            writing.join();
+            assertThat(writer.awaitAllWritten()).isEqualTo(1500);
             awaitConverged(session, "live");
             assertThat(session.progress().eventsApplied()).isPositive();
             assertRestoredIndexesMatch("live-1", "live");
@@ -48,17 +57,17 @@ class LiveSyncTest {
     void resumesAfterBeingStoppedAtRandomPointsDuringCopyAndApply() throws Exception {
         SourceWriter writer = new SourceWriter(source.client(), "live", 2, 2500);
         writer.seed(400);
-        Thread writing = writer.startInBackground();
+        writer.startInBackground();
         java.util.Random random = new java.util.Random(3);
         for (int round = 0; round < 4; round++) {
             MigrationSession session = Migrations.start(spec("live-2").build());
             long target = random.nextInt(400);
             await().atMost(Duration.ofMinutes(1)).until(() -> session.progress().copiedDocuments() + session.progress().eventsApplied() > target
-                    || !writing.isAlive());
+                    || !writer.isWriting());
             session.close();
             assertThat(session.state()).isEqualTo(MigrationState.STOPPED);
         }
-        writing.join();
+        assertThat(writer.awaitAllWritten()).isEqualTo(2500);
         try (MigrationSession session = Migrations.start(spec("live-2").build())) {
             awaitConverged(session, "live");
             assertRestoredIndexesMatch("live-2", "live");
@@ -72,8 +81,9 @@ class LiveSyncTest {
             users.insertOne(new org.bson.Document("_id", i).append("email", "e" + i));
         }
         users.createIndex(com.mongodb.client.model.Indexes.ascending("email"), new com.mongodb.client.model.IndexOptions().unique(true));
-        try (MigrationSession session = Migrations.start(spec("swap").build())) {
-            await().until(() -> session.state() == MigrationState.SYNCING);
+        StateLog states = new StateLog();
+        try (MigrationSession session = Migrations.start(spec("swap").listener(states).build())) {
+            states.awaitEntered(MigrationState.SYNCING);
             java.util.Random random = new java.util.Random(4);
             for (int round = 0; round < 300; round++) {
                 int a = random.nextInt(20);
@@ -110,18 +120,60 @@ class LiveSyncTest {
         }
     }
 
+    /**
+     * Lag while the destination is behind: a proxy holds back every write the lanes send to the destination
+     * while the source takes a burst of inserts, so the oldest unapplied change ages on the source's clock;
+     * once the writes go through, the rate is positive and the lag falls to zero.
+     */
     @Test
-    void reportsLagAndEventRates() {
+    void reportsLagWhileBehindAndTheRateOfApplying() {
         var c = source.client().getDatabase("lag").getCollection("c");
         c.insertOne(new org.bson.Document("_id", 0));
-        try (MigrationSession session = Migrations.start(spec("lag").build())) {
-            await().until(() -> session.progress().lag() != null);
-            for (int i = 1; i <= 500; i++) {
-                c.insertOne(new org.bson.Document("_id", i));
+        CountDownLatch held = new CountDownLatch(1);
+        AtomicBoolean holding = new AtomicBoolean();
+        List<Double> rates = new CopyOnWriteArrayList<>();
+        try (WireProxy proxy = WireProxy.inFrontOf(destination, (command, upstream) -> {
+            if (holding.get() && "lag".equals(command.database()) && Set.of("insert", "update", "delete").contains(command.name())) {
+                awaitUninterruptibly(held); // released by the test, at the latest when it ends
             }
-            awaitConverged(session, "lag");
-            assertThat(session.progress().eventsApplied()).isGreaterThanOrEqualTo(500);
-            assertThat(session.progress().state()).isIn(MigrationState.SYNCING, MigrationState.READY_TO_CUTOVER);
+            return upstream.forward();
+        }); MigrationSession session = Migrations.start(spec("lag").destination(proxy.connectionString())
+                .listener(new MigrationListener() {
+                    @Override
+                    public void progress(MigrationProgress progress) {
+                        rates.add(progress.eventsPerSecond());
+                    }
+                }).build())) {
+            try {
+                awaitConverged(session, "lag");
+                long appliedBefore = session.progress().eventsApplied();
+                holding.set(true);
+                // lag is the source's newest operation less the oldest change not applied, in the source's
+                // seconds: the source keeps writing (one insert per poll) until the held changes are a second behind
+                AtomicInteger inserted = new AtomicInteger();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    c.insertOne(new org.bson.Document("_id", inserted.incrementAndGet()));
+                    return session.progress().lag().compareTo(Duration.ofSeconds(1)) >= 0;
+                });
+                assertThat(session.progress().eventsApplied()).isEqualTo(appliedBefore);
+
+                rates.clear(); // only the rates measured once the held writes go through count
+                holding.set(false);
+                held.countDown();
+                awaitConverged(session, "lag");
+                await().atMost(Duration.ofSeconds(30)).until(() -> rates.stream().anyMatch(r -> r > 0));
+                assertThat(session.progress().eventsApplied()).isGreaterThanOrEqualTo(appliedBefore + inserted.get());
+            } finally {
+                held.countDown(); // before the session closes: its lanes wait on it
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

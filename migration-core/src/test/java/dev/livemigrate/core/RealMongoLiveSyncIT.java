@@ -26,11 +26,11 @@ class RealMongoLiveSyncIT {
     void followsAConcurrentWriterAndConverges() throws Exception {
         SourceWriter writer = new SourceWriter(clusters.sourceClient(), "it_live", 7, 5000);
         writer.seed(400);
-        Thread writing = writer.startInBackground();
+        writer.startInBackground();
         try (MigrationSession session = Migrations.start(MigrationSpec.builder().migrationId("it-live")
                 .source(clusters.source()).destination(clusters.destination()).include("it_live.*")
                 .partitionSizeBytes(16 * 1024).build())) {
-            writing.join();
+            writer.awaitAllWritten();
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 assertThat(session.state()).isIn(MigrationState.SYNCING, MigrationState.READY_TO_CUTOVER);
                 assertThat(session.progress().lag()).isEqualTo(Duration.ZERO);

@@ -15,21 +15,23 @@ import org.bson.BsonValue;
 import org.bson.Document;
 
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A writer against the source for live-sync tests: inserts, {@code $set}/{@code $unset}/{@code $inc}/
  * {@code $push} and array-element updates, replaces, deletes, upserts, collection creation and drop,
- * index creation, over mixed {@code _id} types. Deterministic for a seed; runs until stopped or done.
+ * index creation, over mixed {@code _id} types. Deterministic for a seed; runs until done. It
+ * counts the writes that succeeded and keeps its failure for {@link #awaitAllWritten}, which the test must call.
  */
 final class SourceWriter implements Runnable {
 
     private final MongoDatabase db;
     private final Random random;
     private final int operations;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger written = new AtomicInteger();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private Thread thread;
 
     SourceWriter(MongoClient client, String database, long seed, int operations) {
         this.db = client.getDatabase(database);
@@ -37,15 +39,42 @@ final class SourceWriter implements Runnable {
         this.operations = operations;
     }
 
-    void stop() {
-        stop.set(true);
+    /** Runs the writer on a thread of its own, started. */
+    SourceWriter startInBackground() {
+        thread = new Thread(() -> {
+            try {
+                run();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "source-writer");
+        thread.start();
+        return this;
     }
 
-    /** Runs the writer on a thread of its own, started. */
-    Thread startInBackground() {
-        Thread t = new Thread(this, "source-writer");
-        t.start();
-        return t;
+    /** Writes that succeeded so far. */
+    int written() {
+        return written.get();
+    }
+
+    /** Whether the background writer is still writing. */
+    boolean isWriting() {
+        return thread != null && thread.isAlive();
+    }
+
+    /**
+     * Waits for the background writer to finish; rethrows its failure, and fails unless every one of its
+     * operations was written (a writer that died early would let convergence be "proven" on fewer writes).
+     */
+    int awaitAllWritten() throws InterruptedException {
+        thread.join();
+        if (failure.get() != null) {
+            throw new AssertionError("the source writer failed after " + written.get() + " writes", failure.get());
+        }
+        if (written.get() != operations) {
+            throw new AssertionError("the source writer wrote " + written.get() + " of " + operations + " operations");
+        }
+        return written.get();
     }
 
     /** Seeds the collections the writer works on. */
@@ -67,8 +96,7 @@ final class SourceWriter implements Runnable {
         MongoCollection<BsonDocument> users = db.getCollection("users", BsonDocument.class);
         MongoCollection<BsonDocument> orders = db.getCollection("orders", BsonDocument.class);
         int created = 0;
-        while (!stop.get() && done.get() < operations) {
-            int op = done.getAndIncrement();
+        for (int op = 0; op < operations; op++) {
             MongoCollection<BsonDocument> c = random.nextBoolean() ? users : orders;
             BsonValue id = c == users ? id(random.nextInt(400)) : new BsonInt32(random.nextInt(400));
             BsonDocument byId = new BsonDocument("_id", id);
@@ -106,6 +134,7 @@ final class SourceWriter implements Runnable {
                     }
                 }
             }
+            written.incrementAndGet();
         }
     }
 

@@ -112,12 +112,14 @@ class ChangeApplierTest {
 
     @Test
     void anUpdateThatDoesNotFitANewerDestinationStateFallsBackToTheSourceDocument() {
-        insert(source, "{_id: 3, profile: 'gone'}");
-        insert(destination, "{_id: 3, profile: 'gone'}"); // the copy read a later state: profile is a string now
+        // the copy read a later state (profile is a string now, so $set profile.name cannot apply); the source
+        // has moved on since: only reading the document from the source brings the destination to it
+        insert(source, "{_id: 3, profile: 'gone', closedAt: 2024}");
+        insert(destination, "{_id: 3, profile: 'gone', stale: true}");
 
         applier(ChangeApplier.Mode.DIFF).apply(List.of(recorded.get(2)));
 
-        assertThat(destinationDoc(3)).isEqualTo(BsonDocument.parse("{_id: 3, profile: 'gone'}"));
+        assertThat(destinationDoc(3)).isEqualTo(BsonDocument.parse("{_id: 3, profile: 'gone', closedAt: 2024}"));
     }
 
     @Test

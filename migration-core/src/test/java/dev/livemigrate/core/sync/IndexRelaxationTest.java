@@ -1,11 +1,21 @@
 package dev.livemigrate.core.sync;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.IndexOptions;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.WireProxy;
+import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -20,14 +30,48 @@ class IndexRelaxationTest {
     final EmbeddedMongo destination = new EmbeddedMongo();
 
     @Test
-    void relaxesUniqueAndTtlAndCappedSize() {
-        assertThat(IndexRelaxation.relax(BsonDocument.parse("{key: {email: 1}, name: 'email_1', unique: true, sparse: true}")))
-                .isEqualTo(BsonDocument.parse("{key: {email: 1}, name: 'email_1', sparse: true}"));
-        assertThat(IndexRelaxation.relax(BsonDocument.parse("{key: {at: 1}, name: 'at_1', expireAfterSeconds: 60}")))
-                .isEqualTo(BsonDocument.parse("{key: {at: 1}, name: 'at_1'}"));
-        assertThat(IndexRelaxation.needsRelaxing(BsonDocument.parse("{key: {a: 1}, name: 'a_1'}"))).isFalse();
-        assertThat(IndexRelaxation.relaxCreate(BsonDocument.parse("{create: 'log', capped: true, size: 4096, max: 10}")))
-                .isEqualTo(BsonDocument.parse("{create: 'log', capped: true, size: {$numberLong: '67112960'}}"));
+    void relaxesUniqueAndTtlButKeepsEveryOtherIndexOption() {
+        BsonDocument unique = BsonDocument.parse("{key: {email: 1}, name: 'email_1', unique: true, sparse: true,"
+                + " partialFilterExpression: {email: {$exists: true}}, collation: {locale: 'fr', strength: 2}}");
+        BsonDocument ttl = BsonDocument.parse("{key: {at: 1}, name: 'at_1', expireAfterSeconds: 60, hidden: false}");
+
+        for (BsonDocument original : List.of(unique, ttl)) {
+            BsonDocument relaxed = IndexRelaxation.relax(original);
+            assertThat(IndexRelaxation.needsRelaxing(original)).isTrue();
+            assertThat(IndexRelaxation.needsRelaxing(relaxed)).as("relaxed %s", relaxed).isFalse();
+            BsonDocument expected = original.clone();
+            expected.remove("unique");
+            expected.remove("expireAfterSeconds");
+            assertThat(relaxed).isEqualTo(expected);
+        }
+        assertThat(IndexRelaxation.needsRelaxing(BsonDocument.parse("{key: {a: 1}, name: 'a_1', sparse: true}"))).isFalse();
+    }
+
+    /** The README: capped collections are created with at least twice the size (and 64 MiB more) and no maximum. */
+    @ParameterizedTest
+    @ValueSource(longs = {4096, 1_048_576, 100L * 1024 * 1024, 5L * 1024 * 1024 * 1024})
+    void aCappedCollectionIsCreatedLargeEnoughNeverToEvictBeforeTheSource(long size) {
+        BsonDocument create = new BsonDocument("create", new BsonString("log")).append("capped", BsonBoolean.TRUE)
+                .append("size", size < Integer.MAX_VALUE ? new BsonInt32((int) size) : new BsonInt64(size))
+                .append("max", new BsonInt32(10)).append("validator", BsonDocument.parse("{a: {$exists: true}}"));
+
+        BsonDocument relaxed = IndexRelaxation.relaxCreate(create);
+
+        assertThat(relaxed.getNumber("size").longValue()).isGreaterThanOrEqualTo(2 * size)
+                .isGreaterThanOrEqualTo(size + 64L * 1024 * 1024);
+        assertThat(relaxed).doesNotContainKey("max");
+        BsonDocument rest = relaxed.clone();
+        rest.remove("size");
+        BsonDocument expectedRest = create.clone();
+        expectedRest.remove("size");
+        expectedRest.remove("max");
+        assertThat(rest).isEqualTo(expectedRest);
+    }
+
+    @Test
+    void aCollectionThatIsNotCappedIsCreatedAsReported() {
+        BsonDocument create = BsonDocument.parse("{create: 'log', validator: {a: {$exists: true}}, max: 3}");
+        assertThat(IndexRelaxation.relaxCreate(create)).isEqualTo(create);
     }
 
     @Test
@@ -37,7 +81,7 @@ class IndexRelaxationTest {
                 BsonDocument.parse("{key: {email: 1}, name: 'email_1', unique: true}"),
                 BsonDocument.parse("{key: {at: 1}, name: 'at_1', expireAfterSeconds: 3600}"));
         originals.forEach(o -> users.createIndex(IndexRelaxation.relax(o).getDocument("key"),
-                new com.mongodb.client.model.IndexOptions().name(o.getString("name").getValue())));
+                new IndexOptions().name(o.getString("name").getValue())));
 
         IndexRelaxation.RestoreReport report = IndexRelaxation.restore(destination.client(), USERS, originals);
 
@@ -47,10 +91,72 @@ class IndexRelaxationTest {
         assertThat(indexes(destination.client(), USERS).get("at_1").getNumber("expireAfterSeconds").intValue()).isEqualTo(3600);
     }
 
+    /**
+     * On a server with {@code collMod} (MongoDB 6.0+ for {@code prepareUnique}/{@code unique}), indexes are
+     * restored in place. The embedded server rejects {@code collMod}, so a proxy answers it with the reply
+     * MongoDB documents (https://www.mongodb.com/docs/manual/reference/command/collMod/: the changed option
+     * as {@code <option>_old}/{@code <option>_new} and {@code ok: 1}) and records what was sent.
+     */
+    @Test
+    void restoresByCollModWhereTheServerHasIt() {
+        users("{_id: 1, email: 'a', at: {$date: 0}, both: 1}", "{_id: 2, email: 'b', both: 2}");
+        try (WireProxy proxy = WireProxy.inFrontOf(destination, (command, upstream) -> command.name().equals("collMod")
+                ? WireProxy.bytes(collModReply(command.body().getDocument("index"))) : upstream.forward());
+             MongoClient client = MongoClients.create(proxy.connectionString())) {
+            List<BsonDocument> originals = List.of(
+                    BsonDocument.parse("{key: {email: 1}, name: 'email_1', unique: true}"),
+                    BsonDocument.parse("{key: {at: 1}, name: 'at_1', expireAfterSeconds: 3600}"));
+
+            IndexRelaxation.RestoreReport report = IndexRelaxation.restore(client, USERS, originals);
+
+            assertThat(report.restored()).containsExactly("email_1", "at_1");
+            assertThat(proxy.commands().stream().map(WireProxy.Command::name)).doesNotContain("dropIndexes", "createIndexes");
+            assertThat(proxy.commands("collMod").stream().map(c -> withoutDb(c.body()))).containsExactly(
+                    BsonDocument.parse("{collMod: 'users', index: {name: 'email_1', prepareUnique: true}}"),
+                    BsonDocument.parse("{collMod: 'users', index: {name: 'email_1', unique: true}}"),
+                    BsonDocument.parse("{collMod: 'users', index: {name: 'at_1', expireAfterSeconds: 3600}}"));
+        }
+    }
+
+    @Test
+    void rebuildsWhereCollModIsRefused() {
+        MongoCollection<BsonDocument> users = users("{_id: 1, email: 'a'}", "{_id: 2, email: 'b'}");
+        users.createIndex(BsonDocument.parse("{email: 1}"), new IndexOptions().name("email_1"));
+        try (WireProxy proxy = WireProxy.recording(destination); MongoClient client = MongoClients.create(proxy.connectionString())) {
+            IndexRelaxation.RestoreReport report = IndexRelaxation.restore(client, USERS,
+                    List.of(BsonDocument.parse("{key: {email: 1}, name: 'email_1', unique: true}")));
+
+            assertThat(report.restored()).containsExactly("email_1");
+            assertThat(proxy.commands().stream().map(WireProxy.Command::name)).containsSubsequence("collMod", "dropIndexes", "createIndexes");
+        }
+        assertThat(indexes(destination.client(), USERS).get("email_1").getBoolean("unique").getValue()).isTrue();
+    }
+
+    private static BsonDocument collModReply(BsonDocument index) {
+        BsonDocument reply = new BsonDocument();
+        for (String option : List.of("prepareUnique", "unique")) {
+            if (index.containsKey(option)) {
+                reply.append(option + "_new", BsonBoolean.TRUE);
+            }
+        }
+        if (index.containsKey("expireAfterSeconds")) {
+            reply.append("expireAfterSeconds_old", new BsonInt32(0)).append("expireAfterSeconds_new", index.get("expireAfterSeconds"));
+        }
+        return reply.append("ok", new BsonInt32(1));
+    }
+
+    private static BsonDocument withoutDb(BsonDocument body) {
+        BsonDocument copy = new BsonDocument();
+        copy.putAll(body);
+        copy.remove("$db");
+        copy.remove("lsid");
+        return copy;
+    }
+
     @Test
     void reportsTheKeysThatBreakAUniqueIndexAndLeavesItRelaxed() {
         MongoCollection<BsonDocument> users = users("{_id: 1, email: 'a'}", "{_id: 2, email: 'a'}", "{_id: 3, email: 'b'}");
-        users.createIndex(BsonDocument.parse("{email: 1}"), new com.mongodb.client.model.IndexOptions().name("email_1"));
+        users.createIndex(BsonDocument.parse("{email: 1}"), new IndexOptions().name("email_1"));
 
         IndexRelaxation.RestoreReport report = IndexRelaxation.restore(destination.client(), USERS,
                 List.of(BsonDocument.parse("{key: {email: 1}, name: 'email_1', unique: true}")));

@@ -99,6 +99,11 @@ public final class EmbeddedMongo implements BeforeEachCallback, AfterEachCallbac
         return connectionString;
     }
 
+    /** The port the server is bound to. */
+    public int port() {
+        return server.getLocalAddress().getPort();
+    }
+
     /** A client the test may use to seed and inspect data; closed with the server. */
     public MongoClient client() {
         return client;
