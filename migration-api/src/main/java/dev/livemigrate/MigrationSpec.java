@@ -40,7 +40,7 @@ public final class MigrationSpec {
     public static final Duration DEFAULT_CUTOVER_WINDOW = Duration.ofHours(120);
     /** Default extension of the cutover window. */
     public static final Duration DEFAULT_CUTOVER_WINDOW_EXTENSION = Duration.ofHours(24);
-    /** Default warning ahead of the window's end. */
+    /** Default warning ahead of the window's end (the whole window when the window is shorter). */
     public static final Duration DEFAULT_EXPIRY_WARNING = Duration.ofHours(24);
     /** Default time cutover may take to drain the last changes. */
     public static final Duration DEFAULT_CUTOVER_DRAIN_TIMEOUT = Duration.ofMinutes(10);
@@ -279,7 +279,8 @@ public final class MigrationSpec {
         private Duration lagThreshold = DEFAULT_LAG_THRESHOLD;
         private Duration cutoverWindow = DEFAULT_CUTOVER_WINDOW;
         private Duration cutoverWindowExtension = DEFAULT_CUTOVER_WINDOW_EXTENSION;
-        private Duration expiryWarning = DEFAULT_EXPIRY_WARNING;
+        /** {@code null} until set: then {@link #DEFAULT_EXPIRY_WARNING}, or the whole window when that is shorter. */
+        private Duration expiryWarning;
         private Duration cutoverDrainTimeout = DEFAULT_CUTOVER_DRAIN_TIMEOUT;
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private final List<MigrationListener> listeners = new ArrayList<>();
@@ -383,6 +384,10 @@ public final class MigrationSpec {
             return this;
         }
 
+        /**
+         * How long before the window closes listeners are warned: zero or positive, at most the window. Not set,
+         * it is {@link #DEFAULT_EXPIRY_WARNING}, or the whole window when the window is shorter than that.
+         */
         public Builder expiryWarning(Duration expiryWarning) {
             this.expiryWarning = expiryWarning;
             return this;
@@ -440,17 +445,30 @@ public final class MigrationSpec {
             positive("cutoverWindow", cutoverWindow);
             positive("cutoverWindowExtension", cutoverWindowExtension);
             positive("cutoverDrainTimeout", cutoverDrainTimeout);
-            if (lagThreshold == null || lagThreshold.isNegative()) {
+            if (lagThreshold == null) {
+                throw invalid("lagThreshold is not set", "use zero or a positive duration");
+            }
+            if (lagThreshold.isNegative()) {
                 throw invalid("lagThreshold " + lagThreshold + " is negative", "use zero or a positive duration");
             }
-            if (expiryWarning == null || expiryWarning.isNegative()) {
+            if (expiryWarning == null) {
+                expiryWarning = DEFAULT_EXPIRY_WARNING.compareTo(cutoverWindow) <= 0 ? DEFAULT_EXPIRY_WARNING : cutoverWindow;
+            }
+            if (expiryWarning.isNegative()) {
                 throw invalid("expiryWarning " + expiryWarning + " is negative", "use zero or a positive duration");
+            }
+            if (expiryWarning.compareTo(cutoverWindow) > 0) {
+                throw invalid("expiryWarning " + expiryWarning + " is longer than the cutoverWindow " + cutoverWindow,
+                        "use at most the window, or leave expiryWarning unset (24 h, or the whole window when shorter)");
             }
             return new MigrationSpec(this);
         }
 
         private static void positive(String name, Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
+            if (value == null) {
+                throw invalid(name + " is not set", "use a positive duration");
+            }
+            if (value.isNegative() || value.isZero()) {
                 throw invalid(name + " " + value + " is not positive", "use a positive duration");
             }
         }

@@ -1,12 +1,20 @@
 package dev.livemigrate;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class MigrationSpecTest {
 
@@ -25,24 +33,103 @@ class MigrationSpecTest {
         assertThat(spec.includes()).isEmpty();
     }
 
-    @Test
-    void copiesEverySettingThroughTheBuilderOfAnExistingSpec() {
-        MigrationSpec spec = valid().migrationId("m1").include("a.*").exclude("a.tmp").rename("a.*", "b.*")
-                .clearDestination(true).verify(true).copyParallelism(3).batchSizeBytes(1 << 20)
-                .partitionSizeBytes(1 << 25).connectTimeout(Duration.ofSeconds(3)).build();
-        MigrationSpec copy = MigrationSpec.builder(spec).build();
-        assertThat(copy.toString()).isEqualTo(spec.toString());
+    /** Every setting at a value other than its default; the passwords and the API key must never print. */
+    private static MigrationSpec everySettingSet() {
+        return MigrationSpec.builder()
+                .migrationId("m1")
+                .source(SourceSettings.builder().connectionString("mongodb://alice:s3cret@src:27017/?replicaSet=rs0")
+                        .caFile(Path.of("/etc/ca.pem")).property("apiKey", "key-123").build())
+                .destination("mongodb://bob:hunter2@dst:27017")
+                .include("a.*").include("c.d")
+                .exclude("a.tmp")
+                .rename("a.*", "b.*")
+                .clearDestination(true)
+                .verify(true)
+                .copyParallelism(3)
+                .batchSizeBytes(1 << 20)
+                .partitionSizeBytes(1 << 25)
+                .connectTimeout(Duration.ofSeconds(3))
+                .continuousSync(false)
+                .updateMode(UpdateMode.DIFF)
+                .applyLanes(5)
+                .lagThreshold(Duration.ofSeconds(7))
+                .cutoverWindow(Duration.ofHours(50))
+                .cutoverWindowExtension(Duration.ofHours(6))
+                .expiryWarning(Duration.ofHours(2))
+                .cutoverDrainTimeout(Duration.ofMinutes(3))
+                .clock(Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC))
+                .listener(new MigrationListener() { })
+                .build();
     }
 
     @Test
-    void rejectsOutOfRangeSettingsWithTheValueAndARemedy() {
-        assertInvalid(valid().copyParallelism(0), "copyParallelism 0");
-        assertInvalid(valid().batchSizeBytes(10), "batchSizeBytes 10");
-        assertInvalid(valid().partitionSizeBytes(0), "partitionSizeBytes 0");
-        assertInvalid(valid().connectTimeout(Duration.ZERO), "connectTimeout PT0S");
-        assertInvalid(valid().migrationId("no spaces"), "migrationId 'no spaces'");
-        assertInvalid(MigrationSpec.builder().destination("mongodb://d"), "no source");
-        assertInvalid(MigrationSpec.builder().source("mongodb://s"), "no destination");
+    void printsEverySettingWithTheSecretsHidden() {
+        assertThat(everySettingSet().toString()).isEqualTo("MigrationSpec{migrationId=m1, source=SourceSettings{kind=self-managed,"
+                + " connectionString=mongodb://alice:<hidden>@src:27017/?replicaSet=rs0, caFile=/etc/ca.pem,"
+                + " properties={apiKey=<hidden>}}, destination=mongodb://bob:<hidden>@dst:27017, includes=[a.*, c.d], excludes=[a.tmp], renames={a.*=b.*},"
+                + " clearDestination=true, verify=true, copyParallelism=3, batchSizeBytes=1048576, partitionSizeBytes=33554432,"
+                + " connectTimeout=PT3S, continuousSync=false, updateMode=DIFF, applyLanes=5, lagThreshold=PT7S,"
+                + " cutoverWindow=PT50H, cutoverWindowExtension=PT6H, expiryWarning=PT2H, cutoverDrainTimeout=PT3M}");
+    }
+
+    @Test
+    void copiesEverySettingThroughTheBuilderOfAnExistingSpec() {
+        MigrationSpec spec = everySettingSet();
+
+        MigrationSpec copy = MigrationSpec.builder(spec).build();
+
+        // field by field, the clock and the listeners (which toString leaves out) included
+        assertThat(copy).usingRecursiveComparison().isEqualTo(spec);
+        assertThat(copy.clock()).isSameAs(spec.clock());
+        assertThat(copy.listeners()).containsExactlyElementsOf(spec.listeners());
+    }
+
+    @Test
+    void theExpiryWarningDefaultsToADayOrTheWholeWindowWhenShorter() {
+        assertThat(valid().build().expiryWarning()).isEqualTo(MigrationSpec.DEFAULT_EXPIRY_WARNING);
+        assertThat(valid().cutoverWindow(Duration.ofSeconds(2)).build().expiryWarning()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(valid().cutoverWindow(Duration.ofHours(2)).expiryWarning(Duration.ZERO).build().expiryWarning()).isZero();
+        assertThat(valid().cutoverWindow(Duration.ofHours(2)).expiryWarning(Duration.ofHours(2)).build().expiryWarning())
+                .isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void zeroLagThresholdIsAllowed() { // ready only when nothing is left to apply: tests use it to stay in SYNCING
+        assertThat(valid().lagThreshold(Duration.ZERO).build().lagThreshold()).isZero();
+    }
+
+    static Stream<Arguments> badSyncAndWindowSettings() {
+        return Stream.of(
+                arguments(valid().applyLanes(0), "applyLanes 0 is out of range: use a value from 1 to 256."),
+                arguments(valid().applyLanes(-3), "applyLanes -3 is out of range: use a value from 1 to 256."),
+                arguments(valid().applyLanes(257), "applyLanes 257 is out of range: use a value from 1 to 256."),
+                arguments(valid().lagThreshold(Duration.ofMillis(-1)), "lagThreshold PT-0.001S is negative: use zero or a positive duration."),
+                arguments(valid().lagThreshold(null), "lagThreshold is not set: use zero or a positive duration."),
+                arguments(valid().cutoverWindow(Duration.ZERO), "cutoverWindow PT0S is not positive: use a positive duration."),
+                arguments(valid().cutoverWindow(Duration.ofHours(-1)), "cutoverWindow PT-1H is not positive: use a positive duration."),
+                arguments(valid().cutoverWindow(null), "cutoverWindow is not set: use a positive duration."),
+                arguments(valid().cutoverWindowExtension(Duration.ZERO),
+                        "cutoverWindowExtension PT0S is not positive: use a positive duration."),
+                arguments(valid().cutoverWindowExtension(Duration.ofMinutes(-5)),
+                        "cutoverWindowExtension PT-5M is not positive: use a positive duration."),
+                arguments(valid().expiryWarning(Duration.ofSeconds(-1)), "expiryWarning PT-1S is negative: use zero or a positive duration."),
+                arguments(valid().cutoverWindow(Duration.ofHours(2)).expiryWarning(Duration.ofHours(3)),
+                        "expiryWarning PT3H is longer than the cutoverWindow PT2H: use at most the window, or leave expiryWarning"
+                                + " unset (24 h, or the whole window when shorter)."),
+                arguments(valid().expiryWarning(Duration.ofHours(121)),
+                        "expiryWarning PT121H is longer than the cutoverWindow PT120H: use at most the window, or leave"
+                                + " expiryWarning unset (24 h, or the whole window when shorter)."),
+                arguments(valid().cutoverDrainTimeout(Duration.ZERO), "cutoverDrainTimeout PT0S is not positive: use a positive duration."),
+                arguments(valid().cutoverDrainTimeout(Duration.ofSeconds(-30)),
+                        "cutoverDrainTimeout PT-30S is not positive: use a positive duration."));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badSyncAndWindowSettings")
+    void refusesBadSyncAndWindowSettingsNamingTheFieldAndTheValue(MigrationSpec.Builder builder, String message) {
+        assertThatThrownBy(builder::build)
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC))
+                .hasMessage("[INVALID_SPEC] " + message);
     }
 
     @Test

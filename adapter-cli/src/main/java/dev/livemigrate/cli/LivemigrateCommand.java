@@ -4,6 +4,7 @@ import dev.livemigrate.MigrationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 
 /** The {@code livemigrate} command line: parses, calls the library, renders the outcome. */
@@ -23,7 +24,13 @@ public final class LivemigrateCommand implements Runnable {
 
     /** Runs the command line and returns its exit code; what it prints goes to {@code out} and {@code err}. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return execute(args, System.in, out, err);
+    }
+
+    /** As {@link #execute(String[], PrintWriter, PrintWriter)}, with {@code in} as the standard input {@code run} reads. */
+    static int execute(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new LivemigrateCommand());
+        ((RunCommand) cli.getSubcommands().get("run").getCommand()).in = in;
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -36,6 +36,9 @@ final class RunCommand implements Callable<Integer> {
 
     enum CutoverMode { prompt, auto }
 
+    /** What the operator types to cut over without blocking writes after the source refused to block them. */
+    static final String WITHOUT_BLOCKING = "cutover-without-blocking";
+
     @CommandLine.Mixin
     Endpoints endpoints = new Endpoints();
     @CommandLine.Mixin
@@ -50,6 +53,9 @@ final class RunCommand implements Callable<Integer> {
     boolean blockWrites;
     @Option(names = "--lag-threshold", converter = Durations.class, description = "Lag under which cutover is offered (default 10s).")
     Duration lagThreshold;
+    @Option(names = "--cutover-window", converter = Durations.class,
+            description = "How long the cutover window stays open once ready (default 120h); 'extend' adds 24h.")
+    Duration cutoverWindow;
     @Option(names = "--migration-id", description = "Id of the migration; run again with the same id to resume.")
     String migrationId;
     @Option(names = "--json", description = "One JSON object per line for every event; the report last.")
@@ -81,6 +87,9 @@ final class RunCommand implements Callable<Integer> {
         selection.applyTo(builder, spec.commandLine()).clearDestination(clearDestination);
         if (lagThreshold != null) {
             builder.lagThreshold(lagThreshold);
+        }
+        if (cutoverWindow != null) {
+            builder.cutoverWindow(cutoverWindow);
         }
         if (migrationId != null) {
             builder.migrationId(migrationId);
@@ -130,16 +139,20 @@ final class RunCommand implements Callable<Integer> {
             switch (command) {
                 case "prompt" -> tell(err, renderer, "ready to cut over: stop writes to the source, then type 'cutover'"
                         + (blockWrites ? " (writes will be blocked)" : "") + "; or 'extend' the window, or 'cancel'");
-                case "cutover" -> {
+                case "cutover", WITHOUT_BLOCKING -> {
                     if (session.state() != MigrationState.READY_TO_CUTOVER) {
                         tell(err, renderer, "not ready to cut over yet (" + session.state() + ")");
                         continue;
                     }
                     try {
-                        session.cutover(blockWrites);
+                        session.cutover(blockWrites && !command.equals(WITHOUT_BLOCKING));
                     } catch (MigrationException e) {
                         tell(err, renderer, "cutover did not complete: " + e.getMessage());
                         if (session.state() == MigrationState.READY_TO_CUTOVER) {
+                            if (e.errorCode() == ErrorCode.WRITE_BLOCKING_UNSUPPORTED) {
+                                tell(err, renderer, "still ready to cut over: stop the application's writes yourself, then type '"
+                                        + WITHOUT_BLOCKING + "'; or 'cancel'");
+                            }
                             continue; // still in sync: the operator may try again
                         }
                     }

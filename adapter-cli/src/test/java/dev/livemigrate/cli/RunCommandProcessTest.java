@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.livemigrate.core.testing.DataAssertions.assertSameDocuments;
 import static dev.livemigrate.core.testing.DataAssertions.indexes;
@@ -22,6 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 /** {@code livemigrate run} as a separate process, answered on standard input, with writes going on. */
 class RunCommandProcessTest {
+
+    /** Bound of the writer that runs while the process migrates. */
+    private static final int MAX_OPS = 3000;
 
     @RegisterExtension
     final EmbeddedMongo source = new EmbeddedMongo();
@@ -36,25 +42,41 @@ class RunCommandProcessTest {
             orders.insertOne(new Document("_id", i).append("code", "c" + i).append("n", 0));
         }
         orders.createIndex(Indexes.ascending("code"), new IndexOptions().unique(true));
-        AtomicBoolean writing = new AtomicBoolean(true);
-        Thread writer = new Thread(() -> {
-            for (int op = 0; writing.get(); op++) {
-                orders.updateOne(new Document("_id", op % 300), new Document("$inc", new Document("n", 1)));
+        // about 200 operations a second, 3,000 at most: the embedded server rescans its whole oplog on every change
+        // stream read, so a writer running flat out would keep the lag over the threshold
+        AtomicInteger ops = new AtomicInteger();
+        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+        writer.scheduleAtFixedRate(() -> {
+            int op = ops.get();
+            if (op >= MAX_OPS || writerFailure.get() != null) {
+                return;
+            }
+            try {
+                assertThat(orders.updateOne(new Document("_id", op % 300), new Document("$inc", new Document("n", 1)))
+                        .getModifiedCount()).isEqualTo(1);
                 if (op % 10 == 0) {
                     orders.insertOne(new Document("_id", 1000 + op).append("code", "new" + op));
                 }
+                ops.incrementAndGet();
+            } catch (Throwable t) {
+                writerFailure.set(t);
             }
-        });
-        writer.start();
+        }, 0, 5, TimeUnit.MILLISECONDS);
 
         CliProcess cli = new CliProcess(ProcessBuilder.Redirect.INHERIT, "run",
                 "--source", source.connectionString(), "--destination", destination.connectionString(),
                 "--json", "--lag-threshold", "5s", "--migration-id", "cli-run", "--verify");
         List<String> lines = cli.lines;
 
-        await().atMost(java.time.Duration.ofMinutes(2)).until(() -> lines.stream().anyMatch(l -> l.contains("\"state\": \"READY_TO_CUTOVER\"")));
-        writing.set(false);
-        writer.join();
+        // ready with the writer still going, after at least a second of its writes
+        await().atMost(java.time.Duration.ofMinutes(2)).until(() -> writerFailure.get() != null
+                || ops.get() >= 200 && lines.stream().anyMatch(l -> l.contains("\"state\": \"READY_TO_CUTOVER\"")));
+        writer.shutdown();
+        assertThat(writer.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(writerFailure.get()).as("the writer failed").isNull();
+        int written = ops.get();
+        assertThat(written).isBetween(200, MAX_OPS);
         cli.answer("cutover");
         assertThat(cli.process.waitFor(2, TimeUnit.MINUTES)).isTrue();
         cli.awaitOutput();
@@ -74,6 +96,11 @@ class RunCommandProcessTest {
         Namespace ns = Namespace.parse("shop.orders");
         assertSameDocuments(source.client(), ns, destination.client(), ns);
         assertThat(indexes(destination.client(), ns)).isEqualTo(indexes(source.client(), ns));
+        // every counted write arrived: one $inc each, and an insert every tenth
+        MongoCollection<Document> migrated = destination.client().getDatabase("shop").getCollection("orders");
+        assertThat(migrated.countDocuments()).isEqualTo(300 + (written + 9) / 10);
+        assertThat(migrated.find().into(new java.util.ArrayList<>()).stream().mapToInt(d -> d.getInteger("n", 0)).sum())
+                .isEqualTo(written);
     }
 
     @Test

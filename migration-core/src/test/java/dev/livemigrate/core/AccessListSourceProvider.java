@@ -1,6 +1,5 @@
 package dev.livemigrate.core;
 
-import com.google.auto.service.AutoService;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import dev.livemigrate.SourceSettings;
@@ -15,8 +14,9 @@ import java.util.List;
 /**
  * A provider of the kind a link-token is: it carries an access list (property {@code accessList}, comma
  * separated) and brings its own check, which reports the access list the engine hands the validators.
+ * Registered only for migration-core's own tests (src/test/plugins, see the POM), so it stays out of the test jar
+ * that other modules use.
  */
-@AutoService(SourceProvider.class)
 public final class AccessListSourceProvider implements SourceProvider {
 
     static final String KIND = "test-access-list";

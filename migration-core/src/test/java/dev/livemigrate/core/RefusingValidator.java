@@ -1,14 +1,16 @@
 package dev.livemigrate.core;
 
-import com.google.auto.service.AutoService;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
 
 import java.util.List;
 
-/** A user's own validator, found on the class path like any other: it objects to migrations named refuse-*. */
-@AutoService(Validator.class)
+/**
+ * A user's own validator, found on the class path like any other: it objects to migrations named refuse-*.
+ * Registered only for migration-core's own tests (src/test/plugins, see the POM), so it stays out of the test jar
+ * that other modules use.
+ */
 public final class RefusingValidator implements Validator {
 
     @Override

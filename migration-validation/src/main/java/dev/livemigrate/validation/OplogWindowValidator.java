@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 
 /**
  * The source's change history against the time the copy will take: changes made during the copy wait in
@@ -34,6 +35,18 @@ public final class OplogWindowValidator implements Validator {
     static final long MEASURE_MILLIS = 1000;
     static final long MIN_MEASURED_BYTES = 4L << 20;
     private static final long MIB = 1024 * 1024;
+
+    /** Nanoseconds, as {@link System#nanoTime()} counts them: what the read rate is measured by. */
+    private final LongSupplier nanoTime;
+
+    public OplogWindowValidator() {
+        this(System::nanoTime);
+    }
+
+    /** With the clock the read rate is measured by, so a test decides how long each read takes. */
+    OplogWindowValidator(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     @Override
     public String name() {
@@ -88,7 +101,7 @@ public final class OplogWindowValidator implements Validator {
      * Bytes per second of one cursor over the largest selected collection (by {@code collStats} size), read
      * for a bounded time; empty when too little came back to tell.
      */
-    static OptionalLong measureReadRate(ValidationContext context, SourceData source) {
+    OptionalLong measureReadRate(ValidationContext context, SourceData source) {
         Namespace largest = null;
         long largestSize = -1;
         double averageSize = 0;
@@ -106,7 +119,7 @@ public final class OplogWindowValidator implements Validator {
         if (largest == null || largestSize < MIN_MEASURED_BYTES || averageSize <= 0) {
             return OptionalLong.empty();
         }
-        long started = System.nanoTime();
+        long started = nanoTime.getAsLong();
         long deadline = started + MEASURE_MILLIS * 1_000_000;
         long documents = 0;
         try {
@@ -114,7 +127,7 @@ public final class OplogWindowValidator implements Validator {
                     .append("batchSize", new BsonInt32(1000))).getDocument("cursor");
             documents += cursor.getArray("firstBatch").size();
             long id = cursor.getNumber("id").longValue();
-            while (id != 0 && System.nanoTime() < deadline) {
+            while (id != 0 && nanoTime.getAsLong() < deadline) {
                 cursor = context.source().run(largest.database(), new BsonDocument("getMore", new BsonInt64(id))
                         .append("collection", new BsonString(largest.collection())).append("batchSize", new BsonInt32(1000)))
                         .getDocument("cursor");
@@ -128,7 +141,7 @@ public final class OplogWindowValidator implements Validator {
         } catch (MongoException e) {
             return OptionalLong.empty();
         }
-        double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+        double seconds = Math.max(1e-3, (nanoTime.getAsLong() - started) / 1e9);
         long bytes = (long) (documents * averageSize);
         return bytes < MIN_MEASURED_BYTES ? OptionalLong.empty() : OptionalLong.of(Math.max(1, (long) (bytes / seconds)));
     }

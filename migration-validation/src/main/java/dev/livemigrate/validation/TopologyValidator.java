@@ -1,9 +1,11 @@
 package dev.livemigrate.validation;
 
 import com.google.auto.service.AutoService;
+import com.mongodb.ConnectionString;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
@@ -28,11 +30,10 @@ public final class TopologyValidator implements Validator {
         BsonDocument hello = context.source().run("admin", Commands.command("isMaster"));
         List<ValidationFinding> findings = new ArrayList<>();
         if ("isdbgrid".equals(hello.getString("msg", new BsonString("")).getValue())) {
-            findings.add(ValidationFinding.info("SOURCE_TOPOLOGY", "the source is a sharded cluster (mongos "
-                    + hello.getString("me", new BsonString("?")).getValue() + ")"));
+            findings.add(ValidationFinding.info("SOURCE_TOPOLOGY", "the source is a sharded cluster" + routers(context)));
         } else if (hello.containsKey("setName")) {
             findings.add(ValidationFinding.info("SOURCE_TOPOLOGY", "the source is replica set "
-                    + hello.getString("setName").getValue() + " with members " + hello.getArray("hosts", new org.bson.BsonArray())
+                    + hello.getString("setName").getValue() + " with members " + hello.getArray("hosts", new BsonArray())
                     .stream().map(h -> h.asString().getValue()).toList()));
         } else if (!context.spec().continuousSync()) {
             findings.add(ValidationFinding.info("SOURCE_TOPOLOGY", "the source is a standalone server; a one-time copy needs no change history"));
@@ -46,6 +47,17 @@ public final class TopologyValidator implements Validator {
                             + " for a one-time copy while nothing writes to it"));
         }
         return findings;
+    }
+
+    /**
+     * The mongos routers the source's connection string names: a mongos's reply has no {@code me} (that is
+     * a replica-set member's field), so the connection string is the only place that says which routers.
+     */
+    private static String routers(ValidationContext context) {
+        return context.spec().source().connectionString()
+                .filter(uri -> uri.startsWith("mongodb://"))
+                .map(uri -> ", reached through mongos " + String.join(", ", new ConnectionString(uri).getHosts()))
+                .orElse(", reached through mongos");
     }
 
     private static boolean hasOplog(ValidationContext context) {

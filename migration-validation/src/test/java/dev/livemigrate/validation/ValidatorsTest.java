@@ -6,23 +6,26 @@ import dev.livemigrate.spi.CommandRunner;
 import dev.livemigrate.spi.Validator;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonDouble;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every check, both outcomes, on recorded replies shaped like MongoDB's documented output. */
+/** Every check, both outcomes, on recorded replies in MongoDB's shapes ({@link Replies} names the source of each). */
 class ValidatorsTest {
 
-    private static final String REPLICA_SET = "{ismaster: true, setName: 'rs0', hosts: ['a:27017', 'b:27017', 'c:27017'], ok: 1}";
-    private static final String STANDALONE = "{ismaster: true, maxWireVersion: 21, ok: 1}";
-    private static final String MONGOS = "{ismaster: true, msg: 'isdbgrid', me: 'router:27017', ok: 1}";
+    private static final String REPLICA_SET = Replies.REPLICA_SET_PRIMARY;
+    private static final String STANDALONE = Replies.STANDALONE;
+    private static final String MONGOS = Replies.MONGOS;
 
     @Test
     void theValidatorsAreRegistered() {
@@ -33,12 +36,11 @@ class ValidatorsTest {
 
     @Test
     void topologyAcceptsReplicaSetsAndShardedClustersAndRejectsAStandalone() {
-        assertThat(codes(new TopologyValidator(), new Recorded().reply("isMaster", REPLICA_SET), new Recorded(), true))
-                .containsExactly("INFO SOURCE_TOPOLOGY");
-        assertThat(new TopologyValidator().validate(Recorded.context(new Recorded().reply("isMaster", REPLICA_SET), new Recorded(), true))
-                .get(0).message()).contains("rs0", "a:27017", "c:27017");
-        assertThat(codes(new TopologyValidator(), new Recorded().reply("isMaster", MONGOS), new Recorded(), true))
-                .containsExactly("INFO SOURCE_TOPOLOGY");
+        assertThat(findings(new TopologyValidator(), new Recorded().reply("isMaster", REPLICA_SET), new Recorded(), true))
+                .containsExactly("INFO SOURCE_TOPOLOGY the source is replica set rs0 with members [a:27017, b:27017, c:27017]");
+        // a mongos does not say which router answered: the routers are the ones the connection string names
+        assertThat(findings(new TopologyValidator(), new Recorded().reply("isMaster", MONGOS), new Recorded(), true))
+                .containsExactly("INFO SOURCE_TOPOLOGY the source is a sharded cluster, reached through mongos src:27017");
         assertThat(codes(new TopologyValidator(), new Recorded().reply("isMaster", STANDALONE), new Recorded(), true))
                 .containsExactly("ERROR SOURCE_STANDALONE");
         assertThat(codes(new TopologyValidator(), new Recorded().reply("isMaster", STANDALONE), new Recorded(), false))
@@ -62,7 +64,7 @@ class ValidatorsTest {
     void theDestinationMustHaveRoomForTheSourceData() {
         Recorded source = new Recorded()
                 .reply("listDatabases", "{databases: [{name: 'sales'}, {name: 'admin'}], ok: 1}")
-                .reply("listCollections@sales", "{cursor: {id: 0, ns: 'sales.$cmd.listCollections', firstBatch: [{name: 'orders', type: 'collection'}]}, ok: 1}")
+                .reply("listCollections@sales", Replies.listCollections("sales", Replies.collection("orders")))
                 .reply("dbStats@sales", "{db: 'sales', dataSize: 10737418240, storageSize: 4294967296, ok: 1}");
         Recorded roomy = new Recorded().reply("dbStats", "{db: 'admin', fsTotalSize: 107374182400, fsUsedSize: 10737418240, ok: 1}");
         Recorded tight = new Recorded().reply("dbStats", "{db: 'admin', fsTotalSize: 10737418240, fsUsedSize: 6442450944, ok: 1}");
@@ -94,33 +96,35 @@ class ValidatorsTest {
 
     @Test
     void theCopyTimeIsEstimatedFromAMeasuredReadRate() {
-        // a source that hands out 1,000 documents of 1 KiB every 10 ms: about 100 MiB/s for one cursor
+        // a source that hands out 1,000 documents of 1 KiB per batch, each batch taking 10 ms on the validator's clock
         Recorded recorded = oplog("{databases: [{name: 'sales'}], ok: 1}", 1500, 1_000_000_000L, 1_000_000_000L)
-                .reply("collStats@sales", "{ns: 'sales.orders', size: 107374182400, avgObjSize: 1024, ok: 1}");
+                .reply("collStats@sales", "{ns: 'sales.orders', size: {$numberLong: '107374182400'}, count: {$numberLong: '104857600'},"
+                        + " avgObjSize: 1024, storageSize: {$numberLong: '53687091200'}, capped: false, nindexes: 1, ok: 1.0}");
         BsonArray batch = new BsonArray();
         for (int i = 0; i < 1000; i++) {
             batch.add(new BsonDocument("_id", new BsonInt32(i)));
         }
-        CommandRunner slowCursor = (db, command) -> {
+        AtomicLong nanos = new AtomicLong();
+        List<String> reads = new ArrayList<>();
+        CommandRunner tenMillisPerBatch = (db, command) -> {
             String name = command.getFirstKey();
             if (db.equals("sales") && (name.equals("find") || name.equals("getMore"))) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                reads.add(name);
+                nanos.addAndGet(10_000_000);
                 return new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(42)).append("ns", new BsonString("sales.orders"))
-                        .append(name.equals("find") ? "firstBatch" : "nextBatch", batch)).append("ok", new BsonInt32(1));
+                        .append(name.equals("find") ? "firstBatch" : "nextBatch", batch)).append("ok", new BsonDouble(1));
             }
             return recorded.run(db, command);
         };
 
-        List<ValidationFinding> findings = new OplogWindowValidator().validate(Recorded.context(slowCursor, new Recorded(), true,
-                ns -> !ns.isSystem(), List.of()));
+        List<ValidationFinding> findings = new OplogWindowValidator(nanos::get).validate(Recorded.context(tenMillisPerBatch,
+                new Recorded(), true, ns -> !ns.isSystem(), List.of()));
 
-        // 1500 s is enough for 4 cursors at ~100 MiB/s (~256 s) but less than twice one cursor (~1024 s)
-        assertThat(findings).extracting(f -> f.severity() + " " + f.code()).containsExactly("WARNING OPLOG_WINDOW_TIGHT");
-        assertThat(findings.get(0).message()).contains("measured");
+        // reads stop once the measuring second is up: one find and 99 getMores, 100,000 documents of 1 KiB in 1.0 s
+        assertThat(reads).hasSize(100).startsWith("find").containsOnlyOnce("find");
+        // 97 MiB/s per cursor: 4 cursors copy 100 GiB in 262 s (under the 1500 s window), one in 1048 s (over half of it)
+        assertThat(findings).extracting(f -> f.severity() + " " + f.code() + " " + f.message()).containsExactly("WARNING OPLOG_WINDOW_TIGHT"
+                + " the source's oplog window is 1500 s, less than twice the 1048 s copying 100.00 GiB takes at measured 97 MiB/s per cursor");
     }
 
     @Test
@@ -159,13 +163,19 @@ class ValidatorsTest {
     @Test
     void namesCollectionsTheDestinationCannotHold() {
         Recorded source = new Recorded()
-                .reply("listDatabases", "{databases: [{name: 'iot'}], ok: 1}")
-                .reply("listCollections@iot", "{cursor: {id: 0, ns: 'iot.$cmd.listCollections', firstBatch: ["
-                        + "{name: 'weather', type: 'timeseries', options: {timeseries: {timeField: 'ts'}}},"
-                        + "{name: 'patients', type: 'collection', options: {encryptedFields: {fields: []}}},"
-                        + "{name: 'readings', type: 'collection', options: {}},"
-                        + "{name: 'recent', type: 'view', options: {viewOn: 'readings', pipeline: []}},"
-                        + "{name: 'orphan', type: 'view', options: {viewOn: 'gone', pipeline: []}}]}, ok: 1}");
+                .reply("listDatabases", "{databases: [{name: 'iot'}], ok: 1.0}")
+                .reply("listCollections@iot", Replies.listCollections("iot",
+                        Replies.timeSeries("weather", "ts"),
+                        Replies.collection("system.buckets.weather", "{validator: {$jsonSchema: {bsonType: 'object'}},"
+                                + " clusteredIndex: true, timeseries: {timeField: 'ts', granularity: 'seconds', bucketMaxSpanSeconds: 3600}}"),
+                        Replies.encrypted("patients"),
+                        Replies.collection("enxcol_.patients.esc"),
+                        Replies.collection("enxcol_.patients.ecoc", "{clusteredIndex: {v: 2, key: {_id: 1}, name: '_id_', unique: true}}"),
+                        Replies.collection("readings", "{collation: " + Replies.FRENCH_COLLATION + "}"),
+                        Replies.collection("events", Replies.CAPPED_1_MIB),
+                        Replies.view("recent", "readings"),
+                        Replies.view("orphan", "gone"),
+                        Replies.collection("system.views")));
         Recorded old = new Recorded().reply("buildInfo", "{version: '4.4.29', versionArray: [4, 4, 29, 0], ok: 1}");
         Recorded v8 = new Recorded().reply("buildInfo", "{version: '8.0.4', versionArray: [8, 0, 4, 0], ok: 1}");
 
@@ -180,11 +190,12 @@ class ValidatorsTest {
     @Test
     void onlyTheSelectedNamespacesAreWeighed() {
         Recorded source = new Recorded()
-                .reply("listDatabases", "{databases: [{name: 'iot'}], ok: 1}")
-                .reply("listCollections@iot", "{cursor: {id: 0, ns: 'iot.$cmd.listCollections', firstBatch: ["
-                        + "{name: 'weather', type: 'timeseries', options: {timeseries: {timeField: 'ts'}}},"
-                        + "{name: 'readings', type: 'collection', options: {}}]}, ok: 1}")
-                .reply("collStats@iot", "{ns: 'iot.readings', size: 1073741824, storageSize: 536870912, ok: 1}");
+                .reply("listDatabases", "{databases: [{name: 'iot'}], ok: 1.0}")
+                .reply("listCollections@iot", Replies.listCollections("iot", Replies.timeSeries("weather", "ts"),
+                        Replies.collection("system.buckets.weather", "{clusteredIndex: true, timeseries: {timeField: 'ts',"
+                                + " granularity: 'seconds', bucketMaxSpanSeconds: 3600}}"),
+                        Replies.collection("readings")))
+                .reply("collStats@iot", "{ns: 'iot.readings', size: {$numberLong: '1073741824'}, storageSize: 536870912, ok: 1.0}");
         Recorded old = new Recorded().reply("buildInfo", "{version: '4.4.29', versionArray: [4, 4, 29, 0], ok: 1}")
                 .reply("dbStats", "{db: 'admin', fsTotalSize: 10737418240, fsUsedSize: 9663676416, ok: 1}");
         Predicate<Namespace> withoutWeather = ns -> !ns.isSystem() && !ns.collection().equals("weather");
@@ -211,12 +222,17 @@ class ValidatorsTest {
 
     private static Recorded oplog(String databases, long windowSeconds, long size, long maxSize) {
         return new Recorded().reply("listDatabases", databases)
-                .reply("listCollections@sales", "{cursor: {id: 0, ns: 'sales.$cmd.listCollections', firstBatch: [{name: 'orders'}]}, ok: 1}")
+                .reply("listCollections@sales", Replies.listCollections("sales", Replies.collection("orders")))
                 .reply("dbStats@sales", "{db: 'sales', dataSize: 107374182400, storageSize: 53687091200, ok: 1}")
                 .reply("collStats@local", "{ns: 'local.oplog.rs', size: " + size + ", maxSize: " + maxSize + ", capped: true, ok: 1}")
                 .reply("find@local", "{cursor: {id: 0, ns: 'local.oplog.rs', firstBatch: [{ts: {$timestamp: {t: "
                         + (1_700_000_000L + windowSeconds) + ", i: 1}}}]}, ok: 1}")
                 .firstTs(1_700_000_000L);
+    }
+
+    private static List<String> findings(Validator v, Recorded source, Recorded destination, boolean live) {
+        return v.validate(Recorded.context(source, destination, live)).stream().map(f -> f.severity() + " " + f.code() + " " + f.message())
+                .toList();
     }
 
     private static List<String> codes(Validator v, Recorded source, Recorded destination, boolean live) {

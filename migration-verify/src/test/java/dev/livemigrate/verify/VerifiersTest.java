@@ -2,6 +2,9 @@ package dev.livemigrate.verify;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.event.CommandSucceededEvent;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -17,9 +20,15 @@ import org.bson.BsonInt32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -167,30 +176,76 @@ class VerifiersTest {
         assertThat(report.summary()).contains("1 namespace(s) in 250 ms", "2 difference(s)", "extra 3");
     }
 
+    /**
+     * Changes keep arriving while the verifier reads, each reaching the destination a little after the source, as in a
+     * live migration. Made deterministic: every whole-collection read of the destination (the bucket scan, then the
+     * drill-down) starts only after the matching read of the source has its reply, and first 50 documents are
+     * changed on both sides. So the source's view is always older than the destination's; only the re-check by
+     * {@code _id} can tell that the sides agree.
+     */
     @Test
-    void writesGoingOnDuringVerificationAreNotReportedAsMismatches() throws Exception {
+    void writesGoingOnDuringVerificationAreNotReportedAsMismatches() {
         for (int i = 0; i < 2000; i++) {
             collection(source).insertOne(BsonDocument.parse("{_id: " + i + ", v: 0}"));
             collection(destination).insertOne(BsonDocument.parse("{_id: " + i + ", v: 0}"));
         }
-        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Thread writer = new Thread(() -> { // each change reaches the destination a little later, as in a live migration
-            for (int v = 1; writing.get(); v++) {
-                BsonDocument update = BsonDocument.parse("{$set: {v: " + v + "}}");
-                BsonDocument id = BsonDocument.parse("{_id: " + (v % 2000) + "}");
-                collection(source).updateOne(id, update);
-                collection(destination).updateOne(id, update);
+        AtomicInteger writes = new AtomicInteger();
+        List<Throwable> writerFailures = new CopyOnWriteArrayList<>(); // the driver only logs what a listener throws
+        Semaphore sourceRead = new Semaphore(0);
+        Set<Integer> wholeReads = ConcurrentHashMap.newKeySet();
+        CommandListener sourceReads = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                if (readsWholeCollection(event)) {
+                    wholeReads.add(event.getRequestId());
+                }
             }
-        });
-        writer.start();
-        try {
-            for (int round = 0; round < 3; round++) {
-                assertThat(run(new HashVerifier()).equal()).isTrue();
+
+            @Override
+            public void commandSucceeded(CommandSucceededEvent event) {
+                if (wholeReads.remove(event.getRequestId())) {
+                    sourceRead.release();
+                }
             }
-        } finally {
-            writing.set(false);
-            writer.join();
+        };
+        CommandListener writeBeforeDestinationReads = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                if (!readsWholeCollection(event)) {
+                    return; // a re-check by _id reads as it is
+                }
+                try {
+                    assertThat(sourceRead.tryAcquire(1, TimeUnit.MINUTES)).as("the source was read first").isTrue();
+                    for (int n = 0; n < 50; n++) {
+                        int v = writes.incrementAndGet();
+                        BsonDocument id = BsonDocument.parse("{_id: " + (v % 50) + "}");
+                        BsonDocument update = BsonDocument.parse("{$set: {v: " + v + "}}");
+                        assertThat(collection(source).updateOne(id, update).getModifiedCount()).isEqualTo(1);
+                        assertThat(collection(destination).updateOne(id, update).getModifiedCount()).isEqualTo(1);
+                    }
+                } catch (Throwable t) {
+                    writerFailures.add(t);
+                }
+            }
+        };
+        MongoClientSettings watchedSource = MongoClientSettings.builder(settings(source)).addCommandListener(sourceReads).build();
+        MongoClientSettings heldDestination = MongoClientSettings.builder(settings(destination))
+                .addCommandListener(writeBeforeDestinationReads).build();
+
+        for (int round = 0; round < 3; round++) {
+            NamespaceVerification hash = new HashVerifier().verify(watchedSource, heldDestination, Map.of(NS, NS)).get(0);
+
+            assertThat(hash.mismatches()).as("round %d", round).isEmpty();
+            assertThat(hash.equal()).as("round %d", round).isTrue();
         }
+
+        assertThat(writerFailures).isEmpty();
+        // per round 50 writes before the destination's bucket scan and 50 before its drill-down read
+        assertThat(writes.get()).isEqualTo(3 * 2 * 50);
+    }
+
+    private static boolean readsWholeCollection(CommandStartedEvent event) {
+        return event.getCommandName().equals("find") && event.getCommand().getDocument("filter", new BsonDocument()).isEmpty();
     }
 
     private NamespaceVerification run(Verifier v) {

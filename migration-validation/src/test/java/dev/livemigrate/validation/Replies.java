@@ -1,0 +1,107 @@
+package dev.livemigrate.validation;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Command replies in the shapes MongoDB sends them, each with the page or the server source it is taken
+ * from. The figures (sizes, hosts, times) are the tests' own; the fields and their BSON types are MongoDB's:
+ * a reply shaped to fit the code would let the code pass on something no server says.
+ */
+final class Replies {
+
+    /*
+     * isMaster / hello, MongoDB 7.0. https://www.mongodb.com/docs/manual/reference/command/hello/ ("All
+     * Instances", "Replica Sets", "Sharded Instances"): every instance sends the size limits, localTime,
+     * logicalSessionTimeoutMinutes, connectionId, the wire versions and readOnly; only a replica-set member sends
+     * hosts, setName, setVersion, primary, me, electionId and lastWrite; a mongos adds msg "isdbgrid" and
+     * nothing of a replica set, so it never says which router answered ("me").
+     */
+    private static final String ALL_INSTANCES = "maxBsonObjectSize: 16777216, maxMessageSizeBytes: 48000000,"
+            + " maxWriteBatchSize: 100000, localTime: {$date: '2026-11-30T10:00:00Z'}, logicalSessionTimeoutMinutes: 30,"
+            + " connectionId: 41, minWireVersion: 0, maxWireVersion: 21, readOnly: false, ok: 1.0";
+    private static final String TOPOLOGY_VERSION = "topologyVersion: {processId: {$oid: '6567a1b2c3d4e5f601234567'},"
+            + " counter: {$numberLong: '6'}}";
+
+    static final String REPLICA_SET_PRIMARY = "{" + TOPOLOGY_VERSION + ", hosts: ['a:27017', 'b:27017', 'c:27017'],"
+            + " setName: 'rs0', setVersion: 1, ismaster: true, secondary: false, primary: 'a:27017', me: 'a:27017',"
+            + " electionId: {$oid: '7fffffff0000000000000003'}, lastWrite: {opTime: {ts: {$timestamp: {t: 1764496800, i: 1}},"
+            + " t: {$numberLong: '3'}}, lastWriteDate: {$date: '2026-11-30T10:00:00Z'}, majorityOpTime: {ts: {$timestamp:"
+            + " {t: 1764496800, i: 1}}, t: {$numberLong: '3'}}, majorityWriteDate: {$date: '2026-11-30T10:00:00Z'}}, "
+            + ALL_INSTANCES + "}";
+    static final String MONGOS = "{ismaster: true, msg: 'isdbgrid', " + TOPOLOGY_VERSION + ", " + ALL_INSTANCES + "}";
+    static final String STANDALONE = "{ismaster: true, " + TOPOLOGY_VERSION + ", " + ALL_INSTANCES + "}";
+
+    /*
+     * A collection's default collation as listCollections reports it: every field filled in, whatever the
+     * create command gave (jstests/core/timeseries/timeseries_list_collections.js in mongodb/mongo expects
+     * exactly these fields for {locale: 'ja'}; the fields are described at
+     * https://www.mongodb.com/docs/manual/reference/collation/). version is the ICU version.
+     */
+    static final String FRENCH_COLLATION = "{locale: 'fr', caseLevel: false, caseFirst: 'off', strength: 2,"
+            + " numericOrdering: false, alternate: 'non-ignorable', maxVariable: 'punct', normalization: false,"
+            + " backwards: false, version: '57.1'}";
+
+    /*
+     * A capped collection's options. CollectionOptions::toBSON (src/mongo/db/catalog/collection_options.cpp)
+     * appends size with BSONObjBuilder::appendNumber(long long), which writes an Int32 below 2^30 and an Int64
+     * only above: 1 MiB is an Int32 here (JSON 1048576 parses as Int32).
+     */
+    static final String CAPPED_1_MIB = "{capped: true, size: 1048576, max: 5000}";
+
+    private Replies() {
+    }
+
+    /*
+     * listCollections entries. https://www.mongodb.com/docs/manual/reference/command/listCollections/ ("Output")
+     * and src/mongo/db/commands/list_collections.cpp in mongodb/mongo: a collection has type "collection",
+     * options, info {readOnly: false, uuid} and idIndex {v: 2, key: {_id: 1}, name: "_id_"} (buildCollectionBson);
+     * a view has type "view", options {viewOn, pipeline} and info {readOnly: true}, no uuid and no idIndex
+     * (buildViewBson); a time-series collection has type "timeseries", its filled-in timeseries options and
+     * info {readOnly: false} only (buildTimeseriesBson; timeseries_list_collections.js), and its buckets collection
+     * system.buckets.<name> is listed beside it, as is system.views once a view exists.
+     */
+    static String collection(String name, String options) {
+        return "{name: '" + name + "', type: 'collection', options: " + options + ", info: {readOnly: false, uuid: "
+                + uuid(name) + "}, idIndex: {v: 2, key: {_id: 1}, name: '_id_'}}";
+    }
+
+    static String collection(String name) {
+        return collection(name, "{}");
+    }
+
+    static String view(String name, String viewOn) {
+        return "{name: '" + name + "', type: 'view', options: {viewOn: '" + viewOn + "', pipeline: [{$match: {ok: true}}]},"
+                + " info: {readOnly: true}}";
+    }
+
+    static String timeSeries(String name, String timeField) {
+        return "{name: '" + name + "', type: 'timeseries', options: {timeseries: {timeField: '" + timeField + "',"
+                + " granularity: 'seconds', bucketMaxSpanSeconds: 3600}}, info: {readOnly: false}}";
+    }
+
+    /*
+     * A queryable-encryption collection's options (MongoDB 7.0): encryptedFields with the names of its two
+     * metadata collections and the encrypted fields, https://www.mongodb.com/docs/manual/core/queryable-encryption/fundamentals/encrypt-and-query/
+     */
+    static String encrypted(String name) {
+        return collection(name, "{encryptedFields: {escCollection: 'enxcol_." + name + ".esc', ecocCollection: 'enxcol_." + name
+                + ".ecoc', fields: [{keyId: " + uuid(name + "-key") + ", path: 'ssn', bsonType: 'string',"
+                + " queries: [{queryType: 'equality', contention: {$numberLong: '8'}}]}]}}");
+    }
+
+    /** The reply of {@code listCollections} on {@code database}, every entry in the first batch. */
+    static String listCollections(String database, String... entries) {
+        return "{cursor: {id: {$numberLong: '0'}, ns: '" + database + ".$cmd.listCollections', firstBatch: ["
+                + String.join(", ", entries) + "]}, ok: 1.0}";
+    }
+
+    /** A collection UUID (BSON binary subtype 4), made from the name so that every run records the same one. */
+    private static String uuid(String name) {
+        UUID u = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer bytes = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+        return "{$binary: {base64: '" + Base64.getEncoder().encodeToString(bytes.array()) + "', subType: '04'}}";
+    }
+}
