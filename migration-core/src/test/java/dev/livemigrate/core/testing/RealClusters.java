@@ -9,9 +9,10 @@ import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  *       (connection strings) when both are set (one without the other is a configuration error);</li>
  *   <li>otherwise two single-node replica sets in Docker ({@code LIVEMIGRATE_IT_IMAGE}, default
  *       {@code mongo:7.0});</li>
- *   <li>otherwise the suite is skipped, or fails when {@code -Dlivemigrate.it=required} (or the environment
+ *   <li>otherwise each test is skipped with the reason, or the suite fails when {@code -Dlivemigrate.it=required} (or the environment
  *       variable {@code LIVEMIGRATE_IT=required}) says this machine is meant to run it.</li>
  * </ul>
  *
@@ -39,12 +40,13 @@ import java.util.regex.Pattern;
  * destination's {@code __livemigrate}; nothing else on a cluster named by the environment is touched. A test
  * that blocks user writes on the source unblocks them itself ({@link #unblockSourceWrites()}).
  */
-public final class RealClusters implements BeforeAllCallback, AfterAllCallback {
+public final class RealClusters implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
 
     /** The system property (and, upper-cased with {@code _}, the environment variable) that makes a skip fail. */
     public static final String REQUIRED_SWITCH = "livemigrate.it";
     private static final Logger LOG = LoggerFactory.getLogger(RealClusters.class);
     private static final String DEFAULT_IMAGE = "mongo:7.0";
+    private static final String UNAVAILABLE = "neither a Docker engine nor LIVEMIGRATE_IT_SOURCE and LIVEMIGRATE_IT_DESTINATION are there";
 
     private final String databasePrefix;
     private final String migrationPrefix;
@@ -54,6 +56,7 @@ public final class RealClusters implements BeforeAllCallback, AfterAllCallback {
     private String destination;
     private MongoClient sourceClient;
     private MongoClient destinationClient;
+    private Boolean available;
 
     /** @param suite a short name unique among the suites, made of lower-case letters and digits */
     public RealClusters(String suite) {
@@ -64,8 +67,27 @@ public final class RealClusters implements BeforeAllCallback, AfterAllCallback {
         this.migrationPrefix = "lmit-" + suite + "-";
     }
 
+    /**
+     * Each test is skipped, with the reason, when there is nothing to run it against and it is not required
+     * (a skip in {@code beforeAll} would hide the tests from the reports: they would count as not run at all).
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (context.getTestMethod().isEmpty() || available() || required()) {
+            return ConditionEvaluationResult.enabled("real MongoDB available, or required");
+        }
+        return ConditionEvaluationResult.disabled(UNAVAILABLE + ": skipped (set -D" + REQUIRED_SWITCH + "=required to make this a failure)");
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (!available()) {
+            if (required()) {
+                Assertions.fail(UNAVAILABLE + ", and " + REQUIRED_SWITCH + "=required says this machine must run the"
+                        + " integration suites: start Docker or name two clusters");
+            }
+            return; // every test is skipped by the condition above
+        }
         Map<String, String> env = System.getenv();
         String s = env.get("LIVEMIGRATE_IT_SOURCE");
         String d = env.get("LIVEMIGRATE_IT_DESTINATION");
@@ -74,27 +96,29 @@ public final class RealClusters implements BeforeAllCallback, AfterAllCallback {
                     "LIVEMIGRATE_IT_SOURCE and LIVEMIGRATE_IT_DESTINATION must be set together; only one is");
             source = s;
             destination = d;
-        } else if (DockerClientFactory.instance().isDockerAvailable()) {
+        } else {
             String image = env.getOrDefault("LIVEMIGRATE_IT_IMAGE", DEFAULT_IMAGE);
-            sourceContainer = new MongoDBContainer(image).withReplicaSet();
+            sourceContainer = new MongoDBContainer(image).withReplicaSet(); // 2.x starts a standalone without it
             destinationContainer = new MongoDBContainer(image).withReplicaSet();
             sourceContainer.start();
             destinationContainer.start();
             source = sourceContainer.getReplicaSetUrl("admin");
             destination = destinationContainer.getReplicaSetUrl("admin");
-        } else {
-            String why = "neither a Docker engine nor LIVEMIGRATE_IT_SOURCE and LIVEMIGRATE_IT_DESTINATION are there";
-            if (required()) {
-                Assertions.fail(why + ", and " + REQUIRED_SWITCH + "=required says this machine must run the integration"
-                        + " suites: start Docker or name two clusters");
-            }
-            Assumptions.abort(why + ": skipped (set -D" + REQUIRED_SWITCH + "=required to make this a failure)");
         }
         sourceClient = MongoClients.create(source);
         destinationClient = MongoClients.create(destination);
         LOG.info("integration suite {}: source MongoDB {}, destination MongoDB {}", databasePrefix,
                 version(sourceClient), version(destinationClient));
         dropOwnData();
+    }
+
+    /** Whether clusters are named by the environment (even half: that fails in beforeAll) or Docker runs. */
+    private boolean available() {
+        if (available == null) {
+            available = System.getenv("LIVEMIGRATE_IT_SOURCE") != null || System.getenv("LIVEMIGRATE_IT_DESTINATION") != null
+                    || DockerClientFactory.instance().isDockerAvailable();
+        }
+        return available;
     }
 
     /** Whether {@code -Dlivemigrate.it=required} or {@code LIVEMIGRATE_IT=required} is set. */
