@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.livemigrate.core.testing.DataAssertions.assertSameDocuments;
+import static dev.livemigrate.core.testing.DataAssertions.collectionOptions;
 import static dev.livemigrate.core.testing.DataAssertions.indexesByValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -278,15 +279,7 @@ class RealMongoSyncCasesIT {
             Namespace ns = new Namespace(database, c);
             assertThat(indexesByValue(destination, ns)).as("indexes of %s", ns).isEqualTo(indexesByValue(source, ns));
         }
-        assertThat(options(destination, database)).isEqualTo(options(source, database));
-    }
-
-    private static List<BsonDocument> options(MongoClient client, String database) {
-        List<BsonDocument> found = new ArrayList<>();
-        client.getDatabase(database).listCollections(BsonDocument.class)
-                .forEach(c -> found.add(new BsonDocument("name", c.get("name")).append("options", c.get("options"))));
-        found.sort((a, b) -> a.getString("name").getValue().compareTo(b.getString("name").getValue()));
-        return found;
+        assertThat(collectionOptions(destination, database)).isEqualTo(collectionOptions(source, database));
     }
 
     private static void seedForOut(MongoDatabase db) {

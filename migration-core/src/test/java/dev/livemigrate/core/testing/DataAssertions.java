@@ -86,4 +86,13 @@ public final class DataAssertions {
         });
         return found;
     }
+
+    /** Each collection's {@code listCollections} options (views included), as {@code {name, options}}, by name. */
+    public static List<BsonDocument> collectionOptions(MongoClient client, String database) {
+        List<BsonDocument> found = new ArrayList<>();
+        client.getDatabase(database).listCollections(BsonDocument.class)
+                .forEach(c -> found.add(new BsonDocument("name", c.get("name")).append("options", c.get("options"))));
+        found.sort((a, b) -> a.getString("name").getValue().compareTo(b.getString("name").getValue()));
+        return found;
+    }
 }
