@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import dev.livemigrate.Namespace;
 import org.bson.BsonDocument;
+import org.bson.BsonInt64;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 
@@ -69,6 +70,29 @@ public final class DataAssertions {
             copy.remove("ns");
             found.put(i.getString("name").getValue(), copy);
         });
+        return found;
+    }
+
+    /**
+     * {@link #indexes} with {@code expireAfterSeconds} compared by value: a server may list it as an int, a
+     * long or a double depending on how it was set ({@code createIndexes} or {@code collMod}).
+     */
+    public static Map<String, BsonDocument> indexesByValue(MongoClient client, Namespace ns) {
+        Map<String, BsonDocument> found = indexes(client, ns);
+        found.values().forEach(i -> {
+            if (i.isNumber("expireAfterSeconds")) {
+                i.put("expireAfterSeconds", new BsonInt64(i.getNumber("expireAfterSeconds").longValue()));
+            }
+        });
+        return found;
+    }
+
+    /** Each collection's {@code listCollections} options (views included), as {@code {name, options}}, by name. */
+    public static List<BsonDocument> collectionOptions(MongoClient client, String database) {
+        List<BsonDocument> found = new ArrayList<>();
+        client.getDatabase(database).listCollections(BsonDocument.class)
+                .forEach(c -> found.add(new BsonDocument("name", c.get("name")).append("options", c.get("options"))));
+        found.sort((a, b) -> a.getString("name").getValue().compareTo(b.getString("name").getValue()));
         return found;
     }
 }
