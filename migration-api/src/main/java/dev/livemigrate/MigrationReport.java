@@ -36,6 +36,7 @@ import java.util.Map;
  * @param verification        {@link Verification#NOT_REQUESTED}, {@link Verification#NOT_VERIFIED} (no
  *                            verifier on the class path), {@link Verification#EQUAL} or {@link Verification#DIFFERENT}
  * @param verificationReport  what the verifiers found; {@code null} unless verification ran
+ * @param catalogChanges      what happened to selected collections while syncing (this session)
  * @since 0.1
  */
 public record MigrationReport(
@@ -54,7 +55,27 @@ public record MigrationReport(
         boolean sourceWritesBlocked,
         Map<String, List<String>> indexConflicts,
         Verification verification,
-        VerificationReport verificationReport) {
+        VerificationReport verificationReport,
+        CatalogChanges catalogChanges) {
+
+    /**
+     * Selected collections that changed while syncing.
+     *
+     * @param created collections created on the source and then on the destination
+     * @param copied  collections copied whole because their documents arrived without change events (a
+     *                rename into the selection, {@code $out}, a collection that appeared with documents)
+     * @param renamed collections renamed within the selection
+     * @param dropped collections dropped (or gone from the source without an event)
+     * @since 0.1
+     */
+    public record CatalogChanges(int created, int copied, int renamed, int dropped) {
+        public static final CatalogChanges NONE = new CatalogChanges(0, 0, 0, 0);
+
+        BsonDocument toBson() {
+            return new BsonDocument("created", new BsonInt32(created)).append("copied", new BsonInt32(copied))
+                    .append("renamed", new BsonInt32(renamed)).append("dropped", new BsonInt32(dropped));
+        }
+    }
 
     /** The verification outcome. */
     public enum Verification {
@@ -79,6 +100,7 @@ public record MigrationReport(
 
     public MigrationReport {
         indexConflicts = Map.copyOf(indexConflicts);
+        catalogChanges = catalogChanges == null ? CatalogChanges.NONE : catalogChanges;
     }
 
     /** The report as one line of JSON (durations in milliseconds, times in ISO-8601). */
@@ -105,7 +127,8 @@ public record MigrationReport(
                 .append("sourceWritesBlocked", BsonBoolean.valueOf(sourceWritesBlocked))
                 .append("indexConflicts", conflicts)
                 .append("verification", new BsonString(verification.name()))
-                .append("verificationReport", verificationReport == null ? BsonNull.VALUE : verificationReport.toBson());
+                .append("verificationReport", verificationReport == null ? BsonNull.VALUE : verificationReport.toBson())
+                .append("catalogChangesDuringSync", catalogChanges.toBson());
         return d.toJson(Json.RELAXED);
     }
 

@@ -27,6 +27,7 @@ final class RunReport {
                 counters.copiedBytes(), counters.copiedDocuments(), counters.collectionsDone(), counters.indexesCreated(),
                 counters.viewsCreated(), sync == null ? 0 : sync.eventsApplied(), sync == null ? null : sync.syncedThrough(),
                 cutover == null ? null : cutover.finalDowntime(), cutover != null && cutover.writesBlocked(),
-                cutover == null ? Map.of() : cutover.indexConflicts(), MigrationReport.Verification.of(verified), verified);
+                cutover == null ? Map.of() : cutover.indexConflicts(), MigrationReport.Verification.of(verified), verified,
+                sync == null ? MigrationReport.CatalogChanges.NONE : sync.catalogChanges());
     }
 }

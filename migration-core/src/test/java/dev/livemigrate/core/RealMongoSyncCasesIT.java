@@ -64,7 +64,6 @@ class RealMongoSyncCasesIT {
      * one document can overtake each other in two lanes.
      */
     @Test
-    @Disabled("needs #12 item 1: route apply lanes by the _id as MongoDB compares it")
     void oneDocumentUnderSeveralNumericIdTypesConvergesWithTheDefaultLanes() throws Exception {
         String database = clusters.database("ids");
         MongoCollection<BsonDocument> ids = clusters.sourceClient().getDatabase(database).getCollection("ids", BsonDocument.class);
@@ -130,7 +129,6 @@ class RealMongoSyncCasesIT {
      * the renamed collection's indexes relaxed.
      */
     @Test
-    @Disabled("needs #12 item 7: keep the relaxed-index records in step with drop, rename and dropIndexes")
     void dropAndRenameOfCollectionsWithRelaxedIndexesRestoreOnlyWhatIsLeft() {
         String database = clusters.database("relaxed");
         MongoDatabase db = clusters.sourceClient().getDatabase(database);
@@ -172,7 +170,6 @@ class RealMongoSyncCasesIT {
      * target's old documents; the target must be copied again from the source.
      */
     @Test
-    @Disabled("needs #12 item 6: a rename into the selection copies the target again")
     void followsOutIntoASelectedNamespaceFromOutsideTheSelection() {
         String database = clusters.database("outsel");
         MongoDatabase db = clusters.sourceClient().getDatabase(database);
@@ -193,7 +190,6 @@ class RealMongoSyncCasesIT {
      * value recorded at copy time (and servers before 6.0 emit no {@code modify} event at all).
      */
     @Test
-    @Disabled("needs #12 item 8: apply modify events' index changes to the relaxed record")
     void aCollModOfATtlIndexDuringSyncIsRestoredAtCutover() {
         String database = clusters.database("ttl");
         MongoDatabase db = clusters.sourceClient().getDatabase(database);

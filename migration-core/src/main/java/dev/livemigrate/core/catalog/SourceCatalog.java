@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Reads what a deployment holds: its collections and views with their options, and their sizes. */
 public final class SourceCatalog {
@@ -34,6 +35,18 @@ public final class SourceCatalog {
             });
         }
         return found;
+    }
+
+    /** One collection or view with its options, if the deployment has it. */
+    public static Optional<CollectionInfo> find(MongoClient client, Namespace ns) {
+        // matched here, not only by the server's filter: some servers ignore listCollections' filter
+        for (BsonDocument entry : client.getDatabase(ns.database()).listCollections(BsonDocument.class)
+                .filter(new BsonDocument("name", new BsonString(ns.collection())))) {
+            if (ns.collection().equals(entry.getString("name", new BsonString("")).getValue())) {
+                return Optional.of(CollectionInfo.fromListCollections(ns.database(), entry));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Document count and data size (uncompressed BSON bytes) of a collection. */

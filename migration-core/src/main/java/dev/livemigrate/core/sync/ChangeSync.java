@@ -1,6 +1,7 @@
 package dev.livemigrate.core.sync;
 
 import dev.livemigrate.MigrationException;
+import dev.livemigrate.MigrationReport;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.ProgressCounters;
 import dev.livemigrate.core.Retries;
@@ -33,7 +34,7 @@ import java.util.function.Consumer;
  * low-water mark ({@link Checkpoints}), samples lag ({@link LagMeter}) and runs the
  * {@link CatalogReconciler}.
  */
-public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
+public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, CatalogReconciler.Streams {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeSync.class);
     private static final String CLUSTER_STREAM = "cluster";
@@ -48,6 +49,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
     private final CatalogReconciler reconciler;
     private final LagMeter meter;
     private final CollatedCollections collated;
+    private final CatalogChanges changes = new CatalogChanges();
     private final Map<String, ChangeReader> readers = new ConcurrentHashMap<>();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -71,8 +73,8 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         this.onFailure = onFailure;
         this.targets = new SyncTargets(run);
         this.checkpoints = new Checkpoints(run.metadata(), run.id(), checkpointer);
-        this.ddl = new DdlApplier(run, targets);
-        this.reconciler = new CatalogReconciler(run, targets, ddl, this::follow);
+        this.ddl = new DdlApplier(run, targets, changes);
+        this.reconciler = new CatalogReconciler(run, targets, ddl, this);
         this.meter = new LagMeter(checkpointer, System.nanoTime());
         this.collated = CollatedCollections.of(run.source());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon("livemigrate-sync-" + run.id(), r));
@@ -92,7 +94,8 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         if (caps.clusterStreams()) {
             startReader(CLUSTER_STREAM, null, null);
         } else {
-            targets.followed().forEach(ns -> startReader(ns.fullName(), ns, null));
+            // a collection whose copy during sync was cut short is copied again by the reconciler, then read
+            targets.followed().stream().filter(ns -> !targets.copyPending(ns)).forEach(ns -> startReader(ns.fullName(), ns, null));
         }
         housekeeping.scheduleWithFixedDelay(this::housekeep, 200, 1000, TimeUnit.MILLISECONDS);
     }
@@ -104,6 +107,11 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
 
     public long eventsApplied() {
         return applied.get();
+    }
+
+    /** What happened to selected collections while this capture ran. */
+    public MigrationReport.CatalogChanges catalogChanges() {
+        return changes.snapshot();
     }
 
     /** Lag, events applied and the apply rate, for a progress snapshot. */
@@ -173,16 +181,32 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         reader.start();
     }
 
+    @Override
+    public boolean clusterWide() {
+        return caps.clusterStreams();
+    }
+
     /** Makes sure a collection-level stream reads a followed collection (after its last drop, if it had one). */
-    private void follow(Namespace ns) {
+    @Override
+    public void follow(Namespace ns, BsonTimestamp from) {
         if (caps.clusterStreams()) {
             return;
         }
         ChangeReader reader = readers.get(ns.fullName());
         if (reader == null || reader.stopped()) {
             BsonTimestamp dropped = targets.droppedAt(ns);
-            startReader(ns.fullName(), ns, dropped != null ? StartPoint.justAfter(dropped) : reader == null ? null : StartPoint.at(startAt));
+            startReader(ns.fullName(), ns, from != null ? StartPoint.at(from) : dropped != null ? StartPoint.justAfter(dropped)
+                    : reader == null ? null : StartPoint.at(startAt));
         }
+    }
+
+    @Override
+    public void gone(Namespace ns, BsonTimestamp absentAt) throws InterruptedException {
+        ChangeReader reader = readers.get(ns.fullName());
+        if (reader != null) {
+            reader.stop();
+        }
+        dropGone(ns, absentAt);
     }
 
     @Override
@@ -239,15 +263,23 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner {
         if (run.source().getDatabase(ns.database()).listCollectionNames().into(new HashSet<>()).contains(ns.collection())) {
             return false;
         }
+        dropGone(ns, before);
+        return true;
+    }
+
+    /**
+     * A collection gone from the source: its target is dropped (after the lanes drain), and, should it come
+     * back, it is followed from {@code absentAt}, a time it was already gone, so nothing of a new one is missed.
+     */
+    private void dropGone(Namespace ns, BsonTimestamp absentAt) throws InterruptedException {
         Namespace target = targets.get(ns);
         lanes.drain();
         if (target != null) {
             LOG.info("{} is gone from the source; dropping {} on the destination", ns, target);
             ddl.drop(ns, target);
         }
-        targets.dropped(ns, before);
+        targets.dropped(ns, absentAt);
         collated.forget(ns);
-        return true;
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.DestinationCollections;
 import dev.livemigrate.core.catalog.IndexSpecs;
+import dev.livemigrate.core.catalog.SourceCatalog;
+import dev.livemigrate.core.copy.CollectionCopy;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
@@ -32,10 +34,12 @@ final class DdlApplier {
 
     private final RunContext run;
     private final SyncTargets targets;
+    private final CatalogChanges changes;
 
-    DdlApplier(RunContext run, SyncTargets targets) {
+    DdlApplier(RunContext run, SyncTargets targets, CatalogChanges changes) {
         this.run = run;
         this.targets = targets;
+        this.changes = changes;
     }
 
     /** Applies a DDL event of a followed namespace ({@code target} is its destination, or null for a rename into the selection). */
@@ -51,12 +55,18 @@ final class DdlApplier {
                 if (target != null && to != null) {
                     rename(target, to);
                     run.metadata().moveRelaxedIndexes(run.id(), e.ns(), e.renameTo());
+                    changes.renamed();
                 } else if (target != null) {
-                    drop(e.ns(), target);
+                    drop(e.ns(), target); // renamed out of the selection
+                } else if (to != null) {
+                    copyWhole(e.renameTo(), to); // into it from outside ($out, mapReduce): no event brought its documents
                 }
                 targets.dropped(e.ns(), e.clusterTime());
             }
-            case "create" -> create(target, e.operationDescription());
+            case "create" -> {
+                create(target, e.operationDescription());
+                changes.created();
+            }
             case "createIndexes" -> {
                 if (e.operationDescription() != null) {
                     e.operationDescription().getArray("indexes", new BsonArray())
@@ -82,6 +92,20 @@ final class DdlApplier {
     void drop(Namespace source, Namespace target) {
         run.destination().getDatabase(target.database()).getCollection(target.collection()).drop();
         run.metadata().forgetRelaxedIndexes(run.id(), source);
+        changes.dropped();
+    }
+
+    /**
+     * Copies a collection whose documents no change event brought, as the source holds it now (a
+     * snapshot later than every event read so far; the events after it replay over it and converge).
+     * The caller holds the collection's events back until this returns. One the source no longer has is
+     * left to the events that say where it went.
+     */
+    void copyWhole(Namespace source, Namespace target) {
+        SourceCatalog.find(run.source(), source).filter(info -> !info.isView()).ifPresentOrElse(info -> {
+            CollectionCopy.copyWhole(run, info, target);
+            changes.copied();
+        }, () -> LOG.info("{} is gone from the source again; its events say what became of it", source));
     }
 
     /**
@@ -125,6 +149,11 @@ final class DdlApplier {
     /** Creates a collection that appeared on the source, as syncing needs it; one that exists is kept. */
     void createCollection(CollectionInfo info, Namespace target) {
         DestinationCollections.create(run.destination(), info, target, true);
+    }
+
+    /** Counts a collection created on the source that no create event reported. */
+    void countCreated() {
+        changes.created();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.livemigrate.core.sync;
 
 import dev.livemigrate.MigrationException;
+import dev.livemigrate.MigrationReport;
 import dev.livemigrate.core.ProgressCounters;
 import dev.livemigrate.core.RunContext;
 import org.bson.BsonTimestamp;
@@ -21,6 +22,7 @@ public final class SyncPhase {
     /** What the change captures stopped before {@link #current} applied, and how far. */
     private volatile long appliedBefore;
     private volatile Instant syncedThroughBefore;
+    private volatile MigrationReport.CatalogChanges changesBefore = MigrationReport.CatalogChanges.NONE;
 
     /**
      * @param startAt   the migration's start point: every change after it is applied
@@ -38,6 +40,7 @@ public final class SyncPhase {
         if (previous != null) {
             appliedBefore += previous.eventsApplied();
             syncedThroughBefore = syncedThrough();
+            changesBefore = catalogChanges();
         }
         ChangeSync sync = new ChangeSync(run, startAt, onFailure);
         current = sync;
@@ -65,6 +68,14 @@ public final class SyncPhase {
 
     public long eventsApplied() {
         return appliedBefore + current.eventsApplied();
+    }
+
+    /** What happened to selected collections over the whole phase. */
+    public MigrationReport.CatalogChanges catalogChanges() {
+        MigrationReport.CatalogChanges now = current.catalogChanges();
+        MigrationReport.CatalogChanges before = changesBefore;
+        return new MigrationReport.CatalogChanges(before.created() + now.created(), before.copied() + now.copied(),
+                before.renamed() + now.renamed(), before.dropped() + now.dropped());
     }
 
     /** The source operation time every change up to which is applied, or {@code null} before the first. */

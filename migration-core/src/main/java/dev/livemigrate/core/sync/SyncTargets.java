@@ -20,12 +20,28 @@ final class SyncTargets {
     private final RunContext run;
     private final Map<Namespace, Namespace> known = new ConcurrentHashMap<>();
     private final Map<Namespace, BsonTimestamp> droppedAt = new ConcurrentHashMap<>();
+    /** Collections whose copy during sync an earlier run began and did not finish. */
+    private final Set<Namespace> copyPending = ConcurrentHashMap.newKeySet();
 
     /** Follows what the migration recorded: the collections this and earlier runs copied or followed, views aside. */
     SyncTargets(RunContext run) {
         this.run = run;
-        run.metadata().collections(run.id()).values().stream().filter(r -> !"view".equals(r.type()))
-                .forEach(r -> known.put(r.source(), r.target()));
+        run.metadata().collections(run.id()).values().stream().filter(r -> !"view".equals(r.type())).forEach(r -> {
+            known.put(r.source(), r.target());
+            if (!r.reached(MetadataStore.CollectionStatus.DONE)) {
+                copyPending.add(r.source());
+            }
+        });
+    }
+
+    /** Whether an earlier run began copying the collection during sync and did not finish. */
+    boolean copyPending(Namespace ns) {
+        return copyPending.contains(ns);
+    }
+
+    /** The collection was copied whole. */
+    void copied(Namespace ns) {
+        copyPending.remove(ns);
     }
 
     /** The destination of a followed namespace, or {@code null}. */

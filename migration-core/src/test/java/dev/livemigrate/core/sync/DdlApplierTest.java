@@ -11,6 +11,7 @@ import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.catalog.NamespaceMapper;
 import dev.livemigrate.core.catalog.Selection;
 import dev.livemigrate.core.state.MetadataStore;
+import dev.livemigrate.core.testing.DataAssertions;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -49,7 +50,7 @@ class DdlApplierTest {
     @BeforeEach
     void followUsersWithARelaxedUniqueAndTtlIndex() {
         MigrationSpec spec = MigrationSpec.builder().migrationId(ID).source(source.connectionString())
-                .destination(destination.connectionString()).build();
+                .destination(destination.connectionString()).include("app.*").build();
         MongoClient to = destination.client();
         metadata = new MetadataStore(to);
         RunContext run = new RunContext(spec, new Connections(null, source.client(), to, null, null), metadata,
@@ -61,7 +62,7 @@ class DdlApplierTest {
         to.getDatabase("app").getCollection("users").createIndex(Indexes.ascending("plan"), new IndexOptions().name("plan_1"));
         metadata.recordRelaxedIndex(ID, USERS, BsonDocument.parse("{key: {email: 1}, name: 'email_1', unique: true}"));
         metadata.recordRelaxedIndex(ID, USERS, BsonDocument.parse("{key: {seen: 1}, name: 'seen_1', expireAfterSeconds: 3600}"));
-        ddl = new DdlApplier(run, new SyncTargets(run));
+        ddl = new DdlApplier(run, new SyncTargets(run), new CatalogChanges());
     }
 
     @Test
@@ -94,6 +95,20 @@ class DdlApplierTest {
         assertThat(metadata.relaxedIndexes(ID)).containsOnlyKeys(renamed);
         assertThat(destination.client().getDatabase("app").listCollectionNames().into(new ArrayList<>()))
                 .contains("members").doesNotContain("users");
+    }
+
+    @Test
+    void aCollectionRenamedIntoTheSelectionIsCopiedWholeOverWhatTheDestinationHeld() {
+        // $out and mapReduce write a temporary collection outside the selection, then rename it onto the target
+        source.client().getDatabase("app").getCollection("report").insertMany(List.of(
+                new Document("_id", 1).append("total", 10), new Document("_id", 2).append("total", 20)));
+        destination.client().getDatabase("app").getCollection("report").insertOne(new Document("_id", 9).append("stale", true));
+
+        ddl.apply(event("{operationType: 'rename', clusterTime: Timestamp(1654878543, 1), ns: {db: 'scratch', coll: 'tmp.agg_out.1'},"
+                + " to: {db: 'app', coll: 'report'}, operationDescription: {to: {db: 'app', coll: 'report'}, dropTarget: true}}"), null);
+
+        DataAssertions.assertSameDocuments(source.client(), Namespace.parse("app.report"), destination.client(), Namespace.parse("app.report"));
+        assertThat(metadata.collections(ID).get(Namespace.parse("app.report")).status()).isEqualTo(MetadataStore.CollectionStatus.DONE);
     }
 
     @Test
