@@ -37,6 +37,9 @@ import java.util.Map;
  *                            verifier on the class path), {@link Verification#EQUAL} or {@link Verification#DIFFERENT}
  * @param verificationReport  what the verifiers found; {@code null} unless verification ran
  * @param catalogChanges      what happened to selected collections while syncing (this session)
+ * @param cutoverPoint        the source operation time the cutover drained to and how it was taken
+ *                            ({@code appendOplogNote}, {@code hello lastWrite.opTime}, or the source's
+ *                            newest operation where it is no replica set); {@code null} without cutover
  * @since 0.1
  */
 public record MigrationReport(
@@ -56,7 +59,8 @@ public record MigrationReport(
         Map<String, List<String>> indexConflicts,
         Verification verification,
         VerificationReport verificationReport,
-        CatalogChanges catalogChanges) {
+        CatalogChanges catalogChanges,
+        String cutoverPoint) {
 
     /**
      * Selected collections that changed while syncing.
@@ -128,7 +132,8 @@ public record MigrationReport(
                 .append("indexConflicts", conflicts)
                 .append("verification", new BsonString(verification.name()))
                 .append("verificationReport", verificationReport == null ? BsonNull.VALUE : verificationReport.toBson())
-                .append("catalogChangesDuringSync", catalogChanges.toBson());
+                .append("catalogChangesDuringSync", catalogChanges.toBson())
+                .append("cutoverPoint", cutoverPoint == null ? BsonNull.VALUE : new BsonString(cutoverPoint));
         return d.toJson(Json.RELAXED);
     }
 

@@ -28,6 +28,7 @@ final class RunReport {
                 counters.viewsCreated(), sync == null ? 0 : sync.eventsApplied(), sync == null ? null : sync.syncedThrough(),
                 cutover == null ? null : cutover.finalDowntime(), cutover != null && cutover.writesBlocked(),
                 cutover == null ? Map.of() : cutover.indexConflicts(), MigrationReport.Verification.of(verified), verified,
-                sync == null ? MigrationReport.CatalogChanges.NONE : sync.catalogChanges());
+                sync == null ? MigrationReport.CatalogChanges.NONE : sync.catalogChanges(),
+                cutover == null || cutover.cutPoint() == null ? null : cutover.cutPoint().toString());
     }
 }

@@ -105,6 +105,7 @@ class CollectionsDuringSyncTest {
 
             LiveSyncTest.assertSameDatabase(source.client(), destination.client(), "shop");
             assertThat(report.catalogChanges().created()).isEqualTo(1);
+            assertThat(report.cutoverPoint()).endsWith("by the source's newest operation (no replica set)");
             assertThat(report.catalogChanges().copied()).isZero();
         }
     }

@@ -9,7 +9,7 @@ import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.Verification;
 import dev.livemigrate.core.sync.ChangeSync;
 import dev.livemigrate.core.sync.IndexRelaxation;
-import dev.livemigrate.core.sync.SourceClock;
+import dev.livemigrate.core.sync.CutPoint;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 
 /**
  * The steps of one cutover, in the order the session runs them: writes stop (the operator says so, or
- * the source blocks user writes), every change up to the source's newest operation is applied
+ * the source blocks user writes), every change up to a {@link CutPoint} taken then is applied
  * ({@link #drain}), and {@link #finish} restores the index definitions relaxed for syncing and verifies.
  * A cutover that does not get through the drain is undone ({@link #undo}): writes are unblocked and the
  * session can try again.
@@ -41,6 +41,7 @@ public final class Cutover {
     private volatile boolean writesBlocked;
     private volatile Duration downtime;
     private volatile VerificationReport verification;
+    private volatile CutPoint cutPoint;
 
     /** A cutover starting now: the application's writes have stopped, or {@link #blockWrites} is next. */
     public Cutover(RunContext run) {
@@ -55,18 +56,25 @@ public final class Cutover {
     }
 
     /**
-     * Waits until every change up to the source's newest operation is applied.
+     * Waits until every change up to a cut point taken now (writes have stopped) is applied.
      *
      * @throws MigrationException {@link ErrorCode#CUTOVER_FAILED} when that takes longer than the spec's
      *                            drain timeout (writes are still coming)
      */
     public void drain(ChangeSync sync) throws InterruptedException {
-        SourceClock.now(run.source()); // the newest operation: everything before it must be applied
+        CutPoint cut = CutPoint.take(run.source(), run.id());
+        LOG.info("migration {}: draining every change up to {}", run.id(), cut);
         Duration timeout = run.spec().cutoverDrainTimeout();
-        if (!sync.awaitCaughtUp(timeout)) {
-            throw new MigrationException(ErrorCode.CUTOVER_FAILED, "the destination did not catch up with the source within "
-                    + timeout + ": make sure writes to the source have stopped, then cut over again");
+        if (!sync.awaitCaughtUp(cut, timeout)) {
+            throw new MigrationException(ErrorCode.CUTOVER_FAILED, "the destination did not catch up with the source's "
+                    + cut + " within " + timeout + ": make sure writes to the source have stopped, then cut over again");
         }
+        cutPoint = cut;
+    }
+
+    /** Where the drain ended (and how that point was taken); {@code null} before a drain succeeded. */
+    public CutPoint cutPoint() {
+        return cutPoint;
     }
 
     /** After a cutover that did not go through: unblocks the source's writes if this cutover blocked them. */

@@ -126,17 +126,26 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
     }
 
     /**
-     * Waits until every change the source made before this call is applied: nothing in flight, and every
-     * stream has come up empty since. Call it once writes to the source have stopped.
+     * Waits until every change up to the cut point is read and applied: nothing in flight, and every
+     * stream past the cut point ({@link CutPoint#reachedBy}). Call it once writes to the source have
+     * stopped.
      *
      * @return false when the timeout passed first or syncing failed
      */
-    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        long since = System.nanoTime();
-        long deadline = since + timeout.toNanos();
+    public boolean awaitCaughtUp(CutPoint cut, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         reconciler.reconcile(() -> closing); // collections created since the last catalog poll must be followed too
+        long committedSince = -1;
+        long nextClockRead = 0;
         while (System.nanoTime() < deadline && !failed.get() && !closing) {
-            if (caughtUpSince(since)) {
+            if (committedSince < 0 && System.nanoTime() >= nextClockRead) {
+                long asked = System.nanoTime();
+                if (SourceClock.now(run.source()).compareTo(cut.time()) >= 0) {
+                    committedSince = asked; // majority-committed by then: an empty batch after it proves a stream past the cut
+                }
+                nextClockRead = asked + TimeUnit.MILLISECONDS.toNanos(200);
+            }
+            if (checkpointer.inFlight() == 0 && cut.reachedBy(readers.values(), committedSince)) {
                 return true;
             }
             Thread.sleep(20);
