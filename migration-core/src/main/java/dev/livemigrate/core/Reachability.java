@@ -3,6 +3,7 @@ package dev.livemigrate.core;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoSecurityException;
+import com.mongodb.MongoSocketReadTimeoutException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.connection.ClusterDescription;
@@ -13,15 +14,18 @@ import dev.livemigrate.ValidationFinding;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 
-import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
 
 /**
  * Reaches one side with {@code ping} and, when that fails, names the driver's real reason: the host is not
@@ -56,7 +60,7 @@ final class Reachability {
 
         /** The finding, coded {@code SOURCE_HOST_NOT_FOUND}, {@code DESTINATION_TLS_HANDSHAKE_FAILED} and so on. */
         ValidationFinding finding() {
-            return ValidationFinding.error(side.toUpperCase(java.util.Locale.ROOT) + "_" + reason.name(), message(), reason.remedy);
+            return ValidationFinding.error(side.toUpperCase(Locale.ROOT) + "_" + reason.name(), message(), reason.remedy);
         }
 
         String message() {
@@ -102,7 +106,7 @@ final class Reachability {
     static List<Failure> checkBoth(MongoClient source, String sourceDescription, MongoClient destination, String destinationDescription) {
         CompletableFuture<Optional<Failure>> s = CompletableFuture.supplyAsync(() -> check(source, "source", sourceDescription));
         Optional<Failure> d = check(destination, "destination", destinationDescription);
-        return java.util.stream.Stream.of(s.join(), d).flatMap(Optional::stream).toList();
+        return Stream.of(s.join(), d).flatMap(Optional::stream).toList();
     }
 
     static Failure fromCluster(ClusterDescription cluster, String side, String description, MongoTimeoutException timeout) {
@@ -123,7 +127,7 @@ final class Reachability {
 
     /** The reason named anywhere in the cause chain. */
     static Optional<Reason> classify(Throwable e) {
-        Set<Throwable> seen = new java.util.HashSet<>();
+        Set<Throwable> seen = new HashSet<>();
         for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
             if (t instanceof UnknownHostException) {
                 return Optional.of(Reason.HOST_NOT_FOUND);
@@ -134,7 +138,7 @@ final class Reachability {
             if (t instanceof ConnectException) {
                 return Optional.of(Reason.CONNECTION_REFUSED);
             }
-            if (t instanceof SocketTimeoutException || t instanceof com.mongodb.MongoSocketReadTimeoutException) {
+            if (t instanceof SocketTimeoutException || t instanceof MongoSocketReadTimeoutException) {
                 return Optional.of(Reason.UNREACHABLE);
             }
             if (t instanceof MongoSecurityException || t instanceof MongoCommandException c && c.getErrorCode() == 18) {

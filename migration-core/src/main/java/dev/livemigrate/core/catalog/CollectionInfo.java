@@ -1,6 +1,7 @@
 package dev.livemigrate.core.catalog;
 
 import dev.livemigrate.Namespace;
+import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 
@@ -35,7 +36,7 @@ public record CollectionInfo(Namespace namespace, String type, BsonDocument opti
     }
 
     public boolean isCapped() {
-        return options.getBoolean("capped", org.bson.BsonBoolean.FALSE).getValue();
+        return options.getBoolean("capped", BsonBoolean.FALSE).getValue();
     }
 
     /**

@@ -7,6 +7,7 @@ import org.bson.types.Decimal128;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
@@ -151,6 +152,6 @@ final class BsonOrder implements Comparator<BsonValue> {
     }
 
     private static int compareBytes(byte[] a, byte[] b) {
-        return java.util.Arrays.compareUnsigned(a, b);
+        return Arrays.compareUnsigned(a, b);
     }
 }

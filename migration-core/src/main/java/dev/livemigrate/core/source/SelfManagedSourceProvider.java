@@ -11,8 +11,6 @@ import dev.livemigrate.SourceSettings;
 import dev.livemigrate.spi.Source;
 import dev.livemigrate.spi.SourceProvider;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,8 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The {@code self-managed} source: a replica set or sharded cluster reached by a standard or SRV

@@ -19,6 +19,7 @@ import org.bson.BsonString;
 import org.bson.BsonTimestamp;
 import org.bson.conversions.Bson;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ public final class MetadataStore {
      * Records a new migration with the settings that must not change when it resumes, and the source
      * operation time change capture starts from ({@code null} for a one-time copy).
      */
-    public void createMigration(String migrationId, BsonDocument fingerprint, BsonTimestamp startAt, java.time.Instant createdAt) {
+    public void createMigration(String migrationId, BsonDocument fingerprint, BsonTimestamp startAt, Instant createdAt) {
         BsonDocument doc = new BsonDocument("_id", new BsonString(migrationId))
                 .append("fingerprint", fingerprint)
                 .append("startAt", startAt == null ? BsonNull.VALUE : startAt)
@@ -82,20 +83,20 @@ public final class MetadataStore {
     }
 
     /** When the migration was created. */
-    public Optional<java.time.Instant> createdAt(String migrationId) {
+    public Optional<Instant> createdAt(String migrationId) {
         return migration(migrationId).filter(d -> d.isDateTime("createdAt"))
-                .map(d -> java.time.Instant.ofEpochMilli(d.getDateTime("createdAt").getValue()));
+                .map(d -> Instant.ofEpochMilli(d.getDateTime("createdAt").getValue()));
     }
 
     /** Persists when the open cutover window closes. */
-    public void saveCutoverWindow(String migrationId, java.time.Instant expiresAt) {
+    public void saveCutoverWindow(String migrationId, Instant expiresAt) {
         migrations.updateOne(Filters.eq("_id", migrationId), Updates.set("cutoverWindowExpiresAt", new BsonDateTime(expiresAt.toEpochMilli())));
     }
 
     /** When the cutover window closes, if it was ever opened. */
-    public Optional<java.time.Instant> cutoverWindow(String migrationId) {
+    public Optional<Instant> cutoverWindow(String migrationId) {
         return migration(migrationId).filter(d -> d.isDateTime("cutoverWindowExpiresAt"))
-                .map(d -> java.time.Instant.ofEpochMilli(d.getDateTime("cutoverWindowExpiresAt").getValue()));
+                .map(d -> Instant.ofEpochMilli(d.getDateTime("cutoverWindowExpiresAt").getValue()));
     }
 
     /** The recorded start point of change capture. */
