@@ -57,8 +57,13 @@ final class CatalogReconciler {
         this.streams = streams;
     }
 
-    /** One pass over the source's catalog; stops early when {@code closing} turns true. */
-    synchronized void reconcile(BooleanSupplier closing) throws InterruptedException {
+    /**
+     * One pass over the source's catalog; stops early when {@code closing} turns true.
+     *
+     * @param writesStopped the application's writes have stopped (cutover): a collection missing from this
+     *                      one catalog read is gone, nothing can bring it back before the cutover ends
+     */
+    synchronized void reconcile(BooleanSupplier closing, boolean writesStopped) throws InterruptedException {
         BsonTimestamp listedAfter = streams.clusterWide() ? null : SourceClock.now(run.source());
         Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(run.source());
         for (CollectionInfo info : catalog.values()) {
@@ -87,18 +92,19 @@ final class CatalogReconciler {
             reconcileIndexes(ns, target);
         }
         if (!streams.clusterWide()) {
-            confirmGone(catalog.keySet(), listedAfter, closing);
+            confirmGone(catalog.keySet(), listedAfter, closing, writesStopped);
         }
     }
 
     /** Followed collections missing from this catalog read and the one before are gone. */
-    private void confirmGone(Set<Namespace> present, BsonTimestamp listedAfter, BooleanSupplier closing) throws InterruptedException {
+    private void confirmGone(Set<Namespace> present, BsonTimestamp listedAfter, BooleanSupplier closing, boolean writesStopped)
+            throws InterruptedException {
         for (Namespace ns : Set.copyOf(targets.followed())) {
             if (present.contains(ns) || gone.contains(ns) || closing.getAsBoolean()) {
                 continue;
             }
-            if (missingOnce.remove(ns)) {
-                LOG.info("{} is missing from two catalog reads of the source: it is gone", ns);
+            if (missingOnce.remove(ns) || writesStopped) {
+                LOG.info("{} is missing from the source's catalog{}: it is gone", ns, writesStopped ? " at cutover" : " twice");
                 streams.gone(ns, listedAfter);
                 gone.add(ns);
             } else {

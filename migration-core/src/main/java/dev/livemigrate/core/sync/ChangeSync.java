@@ -134,7 +134,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
      */
     public boolean awaitCaughtUp(CutPoint cut, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        reconciler.reconcile(() -> closing); // collections created since the last catalog poll must be followed too
+        reconciler.reconcile(() -> closing, true); // collections created or gone since the last catalog poll
         long committedSince = -1;
         long nextClockRead = 0;
         while (System.nanoTime() < deadline && !failed.get() && !closing) {
@@ -311,7 +311,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
             // per-collection streams depend on the poll to find new collections; a cluster-wide stream sees
             // them itself and only needs it for index builds on servers without expanded events
             if (!caps.clusterStreams() || (!caps.expandedEvents() && ++ticks % 10 == 0) || ticks++ % 60 == 0) {
-                reconciler.reconcile(() -> closing);
+                reconciler.reconcile(() -> closing, false);
             }
         } catch (Throwable t) {
             if (closing) {
