@@ -17,6 +17,7 @@ package dev.livemigrate;
  *                            when every change is applied, {@code null} before change capture starts
  * @param eventsApplied       change events applied by this session
  * @param eventsPerSecond     change events applied per second, over the last few seconds
+ * @param catalogChanges      selected collections created, copied whole, renamed and dropped while syncing
  * @since 0.1
  */
 public record MigrationProgress(
@@ -31,7 +32,12 @@ public record MigrationProgress(
         int partitionsTotal,
         java.time.Duration lag,
         long eventsApplied,
-        double eventsPerSecond) {
+        double eventsPerSecond,
+        MigrationReport.CatalogChanges catalogChanges) {
+
+    public MigrationProgress {
+        catalogChanges = catalogChanges == null ? MigrationReport.CatalogChanges.NONE : catalogChanges;
+    }
 
     /** The snapshot as one line of JSON ({@code "type": "progress"}; lag in milliseconds, null before capture starts). */
     public String toJson() {
@@ -45,7 +51,8 @@ public record MigrationProgress(
                 .append("collectionsDone", new org.bson.BsonInt32(collectionsDone))
                 .append("collectionsTotal", new org.bson.BsonInt32(collectionsTotal))
                 .append("eventsApplied", new org.bson.BsonInt64(eventsApplied))
-                .append("eventsPerSecond", new org.bson.BsonDouble(Math.round(eventsPerSecond * 10) / 10.0));
+                .append("eventsPerSecond", new org.bson.BsonDouble(Math.round(eventsPerSecond * 10) / 10.0))
+                .append("catalogChangesDuringSync", catalogChanges.toBson());
         return d.toJson(org.bson.json.JsonWriterSettings.builder().outputMode(org.bson.json.JsonMode.RELAXED).build());
     }
 

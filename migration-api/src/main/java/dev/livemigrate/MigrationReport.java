@@ -75,7 +75,8 @@ public record MigrationReport(
     public record CatalogChanges(int created, int copied, int renamed, int dropped) {
         public static final CatalogChanges NONE = new CatalogChanges(0, 0, 0, 0);
 
-        BsonDocument toBson() {
+        /** As a BSON document: {@code {created, copied, renamed, dropped}}. */
+        public BsonDocument toBson() {
             return new BsonDocument("created", new BsonInt32(created)).append("copied", new BsonInt32(copied))
                     .append("renamed", new BsonInt32(renamed)).append("dropped", new BsonInt32(dropped));
         }

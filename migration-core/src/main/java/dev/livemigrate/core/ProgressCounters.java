@@ -1,6 +1,7 @@
 package dev.livemigrate.core;
 
 import dev.livemigrate.MigrationProgress;
+import dev.livemigrate.MigrationReport;
 import dev.livemigrate.MigrationState;
 
 import java.time.Duration;
@@ -14,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ProgressCounters {
 
     /** What change capture adds to a progress snapshot. */
-    public record SyncFigures(Duration lag, long eventsApplied, double eventsPerSecond) {
-        public static final SyncFigures NONE = new SyncFigures(null, 0, 0);
+    public record SyncFigures(Duration lag, long eventsApplied, double eventsPerSecond, MigrationReport.CatalogChanges catalogChanges) {
+        public static final SyncFigures NONE = new SyncFigures(null, 0, 0, MigrationReport.CatalogChanges.NONE);
     }
 
     private final AtomicLong copiedBytes = new AtomicLong();
@@ -86,6 +87,6 @@ public final class ProgressCounters {
     public MigrationProgress snapshot(MigrationState state, SyncFigures sync) {
         return new MigrationProgress(state, copiedBytes.get(), totalBytes, copiedDocuments.get(), totalDocuments,
                 collectionsDone.get(), collectionsTotal, partitionsDone.get(), partitionsTotal.get(),
-                sync.lag(), sync.eventsApplied(), sync.eventsPerSecond());
+                sync.lag(), sync.eventsApplied(), sync.eventsPerSecond(), sync.catalogChanges());
     }
 }

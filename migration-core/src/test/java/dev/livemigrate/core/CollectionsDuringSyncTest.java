@@ -48,6 +48,8 @@ class CollectionsDuringSyncTest {
             await().atMost(Duration.ofMinutes(1)).until(() -> copied.countDocuments() == 550
                     && !names("shop").contains("c"));
             awaitState(session, MigrationState.READY_TO_CUTOVER);
+            assertThat(session.progress().catalogChanges()).isEqualTo(new MigrationReport.CatalogChanges(0, 1, 0, 1));
+            assertThat(session.progress().toJson()).contains("\"catalogChangesDuringSync\": {\"created\": 0, \"copied\": 1");
 
             MigrationReport report = session.cutover(false);
 

@@ -150,6 +150,18 @@ public final class MetadataStore {
         collections.updateOne(collectionId(migrationId, source), Updates.unset("relaxedIndexes"));
     }
 
+    /**
+     * Forgets a collection that is gone from the source (dropped, renamed, vanished): its record with the
+     * relaxed index definitions, its partitions and its collection-level stream's checkpoint. Should it
+     * come back, it is a new collection.
+     */
+    public void forgetCollection(String migrationId, Namespace source) {
+        collections.deleteOne(collectionId(migrationId, source));
+        partitions.deleteMany(Filters.and(Filters.eq("_id.m", migrationId), Filters.eq("_id.ns", source.fullName())));
+        checkpoints.deleteOne(Filters.eq("_id", new BsonDocument("m", new BsonString(migrationId))
+                .append("stream", new BsonString(source.fullName()))));
+    }
+
     /** Moves the relaxed indexes of a renamed collection to its new name (recorded already). */
     public void moveRelaxedIndexes(String migrationId, Namespace from, Namespace to) {
         List<BsonDocument> specs = relaxedIndexes(migrationId, from);

@@ -15,8 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +48,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
     private final LagMeter meter;
     private final CollatedCollections collated;
     private final CatalogChanges changes = new CatalogChanges();
-    private final Map<String, ChangeReader> readers = new ConcurrentHashMap<>();
+    private final Readers readers;
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong applied = new AtomicLong();
@@ -77,11 +75,13 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         this.reconciler = new CatalogReconciler(run, targets, ddl, this);
         this.meter = new LagMeter(checkpointer, System.nanoTime());
         this.collated = CollatedCollections.of(run.source());
+        this.readers = new Readers(run, checkpoints, startAt, targets, this);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon("livemigrate-sync-" + run.id(), r));
     }
 
     public void start() {
         caps = Capabilities.detect(run.spec(), run.source(), run.destination());
+        readers.open(caps);
         LOG.info("migration {}: following changes from {} with {} stream(s){}, {} updates, {} lanes", run.id(), startAt,
                 caps.clusterStreams() ? "a cluster-wide" : "per-collection", caps.expandedEvents() ? " and expanded events" : "",
                 caps.mode(), run.spec().applyLanes());
@@ -92,10 +92,10 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
             applied.addAndGet(batch.size());
         }, collated, checkpointer, this::fail);
         if (caps.clusterStreams()) {
-            startReader(CLUSTER_STREAM, null, null);
+            readers.start(CLUSTER_STREAM, null, null);
         } else {
             // a collection whose copy during sync was cut short is copied again by the reconciler, then read
-            targets.followed().stream().filter(ns -> !targets.copyPending(ns)).forEach(ns -> startReader(ns.fullName(), ns, null));
+            targets.followed().stream().filter(ns -> !targets.copyPending(ns)).forEach(ns -> readers.start(ns.fullName(), ns, null));
         }
         housekeeping.scheduleWithFixedDelay(this::housekeep, 200, 1000, TimeUnit.MILLISECONDS);
     }
@@ -116,7 +116,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
 
     /** Lag, events applied and the apply rate, for a progress snapshot. */
     public ProgressCounters.SyncFigures figures() {
-        return new ProgressCounters.SyncFigures(meter.lag(), applied.get(), meter.eventsPerSecond());
+        return new ProgressCounters.SyncFigures(meter.lag(), applied.get(), meter.eventsPerSecond(), changes.snapshot());
     }
 
     /** The source operation time every change up to which is applied, or {@code null} before the first. */
@@ -133,28 +133,8 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
      * @return false when the timeout passed first or syncing failed
      */
     public boolean awaitCaughtUp(CutPoint cut, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         reconciler.reconcile(() -> closing, true); // collections created or gone since the last catalog poll
-        long committedSince = -1;
-        long nextClockRead = 0;
-        while (System.nanoTime() < deadline && !failed.get() && !closing) {
-            if (committedSince < 0 && System.nanoTime() >= nextClockRead) {
-                long asked = System.nanoTime();
-                if (SourceClock.now(run.source()).compareTo(cut.time()) >= 0) {
-                    committedSince = asked; // majority-committed by then: an empty batch after it proves a stream past the cut
-                }
-                nextClockRead = asked + TimeUnit.MILLISECONDS.toNanos(200);
-            }
-            if (checkpointer.inFlight() == 0 && cut.reachedBy(readers.values(), committedSince)) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
-    }
-
-    private boolean caughtUpSince(long nanos) {
-        return checkpointer.inFlight() == 0 && readers.values().stream().allMatch(r -> r.caughtUpSince(nanos));
+        return cut.awaitReached(run.source(), timeout, this::running, checkpointer::inFlight, readers.all());
     }
 
     /** Stops reading, applies what was read, persists the checkpoints. Idempotent. */
@@ -165,7 +145,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         }
         closing = true;
         housekeeping.shutdownNow();
-        readers.values().forEach(ChangeReader::join);
+        readers.closeAll();
         if (lanes != null) {
             lanes.close();
         }
@@ -176,45 +156,21 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
 
     // ---------------------------------------------------------------- streams
 
-    private synchronized void startReader(String name, Namespace namespace, StartPoint from) {
-        ChangeReader previous = readers.get(name);
-        if (closing || (previous != null && !previous.stopped())) {
-            return;
-        }
-        Checkpointer.Position saved = checkpoints.saved(name);
-        StartPoint start = from != null ? from : saved != null ? StartPoint.after(saved.resumeToken()) : StartPoint.at(startAt);
-        BsonTimestamp position = from != null ? from.operationTime()
-                : saved != null && saved.clusterTime() != null ? saved.clusterTime() : startAt;
-        ChangeReader reader = new ChangeReader(name, namespace, position, () -> caps.open(run.source(), namespace, start), this);
-        readers.put(name, reader);
-        reader.start();
-    }
-
     @Override
     public boolean clusterWide() {
         return caps.clusterStreams();
     }
 
-    /** Makes sure a collection-level stream reads a followed collection (after its last drop, if it had one). */
     @Override
     public void follow(Namespace ns, BsonTimestamp from) {
-        if (caps.clusterStreams()) {
-            return;
-        }
-        ChangeReader reader = readers.get(ns.fullName());
-        if (reader == null || reader.stopped()) {
-            BsonTimestamp dropped = targets.droppedAt(ns);
-            startReader(ns.fullName(), ns, from != null ? StartPoint.at(from) : dropped != null ? StartPoint.justAfter(dropped)
-                    : reader == null ? null : StartPoint.at(startAt));
+        if (!caps.clusterStreams()) {
+            readers.follow(ns, from);
         }
     }
 
     @Override
     public void gone(Namespace ns, BsonTimestamp absentAt) throws InterruptedException {
-        ChangeReader reader = readers.get(ns.fullName());
-        if (reader != null) {
-            reader.stop();
-        }
+        readers.stop(ns.fullName());
         dropGone(ns, absentAt);
     }
 
@@ -255,10 +211,13 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         if (!caps.clusterStreams() && ("drop".equals(e.operationType()) || "rename".equals(e.operationType()))) {
             reader.stop(); // this collection's stream has nothing more; a renamed collection is read under its new name
             if (e.renameTo() != null && targets.get(e.renameTo()) != null) {
-                startReader(e.renameTo().fullName(), e.renameTo(), StartPoint.justAfter(e.clusterTime()));
+                readers.start(e.renameTo().fullName(), e.renameTo(), StartPoint.justAfter(e.clusterTime()));
             }
         }
         checkpointer.applied(e);
+        if (reader.stopped()) {
+            checkpoints.forget(reader.name); // its collection is gone: a new one of that name starts afresh
+        }
     }
 
     /**
@@ -281,13 +240,8 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
      * back, it is followed from {@code absentAt}, a time it was already gone, so nothing of a new one is missed.
      */
     private void dropGone(Namespace ns, BsonTimestamp absentAt) throws InterruptedException {
-        Namespace target = targets.get(ns);
-        lanes.drain();
-        if (target != null) {
-            LOG.info("{} is gone from the source; dropping {} on the destination", ns, target);
-            ddl.drop(ns, target);
-        }
-        targets.dropped(ns, absentAt);
+        ddl.dropGone(ns, absentAt, lanes);
+        checkpoints.forget(ns.fullName());
         collated.forget(ns);
     }
 
@@ -307,7 +261,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         try {
             checkpoints.persist();
             long nanos = System.nanoTime();
-            meter.sample(readers.values(), SourceClock.now(run.source()), applied.get(), nanos);
+            meter.sample(readers.all(), SourceClock.now(run.source()), applied.get(), nanos);
             // per-collection streams depend on the poll to find new collections; a cluster-wide stream sees
             // them itself and only needs it for index builds on servers without expanded events
             if (!caps.clusterStreams() || (!caps.expandedEvents() && ++ticks % 10 == 0) || ticks++ % 60 == 0) {

@@ -36,7 +36,10 @@ final class Checkpointer {
 
     synchronized void applied(ChangeEvent e) {
         StreamState s = streams.get(e.stream());
-        Object[] entry = s.inFlight.get(e.seq());
+        Object[] entry = s == null ? null : s.inFlight.get(e.seq());
+        if (entry == null) {
+            return; // a stream forgotten since
+        }
         if (entry[1] == Boolean.FALSE) {
             entry[1] = Boolean.TRUE;
             unapplied--;
@@ -55,6 +58,14 @@ final class Checkpointer {
         if (s.inFlight.isEmpty() && (s.lowWater == null || s.lowWater.clusterTime() == null
                 || position.clusterTime().compareTo(s.lowWater.clusterTime()) > 0)) {
             s.lowWater = position;
+        }
+    }
+
+    /** Forgets a stream that ended (its collection is gone); none of its events may be in flight. */
+    synchronized void forget(String stream) {
+        StreamState s = streams.remove(stream);
+        if (s != null) {
+            unapplied -= (int) s.inFlight.values().stream().filter(v -> v[1] == Boolean.FALSE).count();
         }
     }
 

@@ -30,6 +30,13 @@ final class Checkpoints {
         return saved.get(stream);
     }
 
+    /** Forgets a stream that ended for good: nothing of it is saved again (the metadata's copy goes with its collection). */
+    synchronized void forget(String stream) {
+        checkpointer.forget(stream);
+        saved.remove(stream);
+        persisted.remove(stream);
+    }
+
     /** Saves every stream's low-water mark that moved since the last save. */
     synchronized void persist() {
         checkpointer.lowWater().forEach((stream, position) -> {

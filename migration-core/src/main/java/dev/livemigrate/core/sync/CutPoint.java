@@ -10,7 +10,11 @@ import org.bson.BsonTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Where the cutover drain ends: an operation time on the source, taken once writes have stopped (or are
@@ -60,6 +64,34 @@ public record CutPoint(BsonTimestamp time, String method) {
             LOG.debug("hello refused ({}); taking the source's clock", e.getMessage());
         }
         return new CutPoint(SourceClock.now(source), "the source's newest operation (no replica set)");
+    }
+
+    /**
+     * Waits until every stream is past the cut point and nothing read is left unapplied.
+     *
+     * @param running  whether syncing still runs
+     * @param inFlight how many events were read and not applied yet
+     * @return false when the timeout passed first or syncing stopped
+     */
+    boolean awaitReached(MongoClient source, Duration timeout, BooleanSupplier running, IntSupplier inFlight,
+                         Collection<? extends StreamProgress> streams) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long committedSince = -1;
+        long nextClockRead = 0;
+        while (System.nanoTime() < deadline && running.getAsBoolean()) {
+            if (committedSince < 0 && System.nanoTime() >= nextClockRead) {
+                long asked = System.nanoTime();
+                if (SourceClock.now(source).compareTo(time) >= 0) {
+                    committedSince = asked; // majority-committed by then: an empty batch after it proves a stream past the cut
+                }
+                nextClockRead = asked + TimeUnit.MILLISECONDS.toNanos(200);
+            }
+            if (inFlight.getAsInt() == 0 && reachedBy(streams, committedSince)) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
     }
 
     /**

@@ -15,6 +15,7 @@ import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
+import org.bson.BsonTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ final class DdlApplier {
                 if (target != null && to != null) {
                     rename(target, to);
                     run.metadata().moveRelaxedIndexes(run.id(), e.ns(), e.renameTo());
+                    run.metadata().forgetCollection(run.id(), e.ns());
                     changes.renamed();
                 } else if (target != null) {
                     drop(e.ns(), target); // renamed out of the selection
@@ -88,11 +90,22 @@ final class DdlApplier {
         return ns == null ? null : targets.targetOf(ns);
     }
 
-    /** Drops a followed collection's target, and forgets the index definitions relaxed for it. */
+    /** Drops a followed collection's target, and forgets what the metadata holds of it. */
     void drop(Namespace source, Namespace target) {
         run.destination().getDatabase(target.database()).getCollection(target.collection()).drop();
-        run.metadata().forgetRelaxedIndexes(run.id(), source);
+        run.metadata().forgetCollection(run.id(), source);
         changes.dropped();
+    }
+
+    /** A followed collection gone from the source without an event saying so: its target goes (lanes drained first). */
+    void dropGone(Namespace ns, BsonTimestamp absentAt, ApplyLanes lanes) throws InterruptedException {
+        Namespace target = targets.get(ns);
+        lanes.drain();
+        if (target != null) {
+            LOG.info("{} is gone from the source; dropping {} on the destination", ns, target);
+            drop(ns, target);
+        }
+        targets.dropped(ns, absentAt);
     }
 
     /**

@@ -63,7 +63,7 @@ public final class SyncPhase {
     /** Lag and rate of the capture running now; events applied over the whole phase. */
     public ProgressCounters.SyncFigures figures() {
         ProgressCounters.SyncFigures now = current.figures();
-        return new ProgressCounters.SyncFigures(now.lag(), appliedBefore + now.eventsApplied(), now.eventsPerSecond());
+        return new ProgressCounters.SyncFigures(now.lag(), appliedBefore + now.eventsApplied(), now.eventsPerSecond(), catalogChanges());
     }
 
     public long eventsApplied() {

@@ -72,6 +72,7 @@ class DdlApplierTest {
         assertThat(destination.client().getDatabase("app").listCollectionNames().into(new ArrayList<>())).doesNotContain("users");
         assertThat(metadata.relaxedIndexes(ID, USERS)).isEmpty();
         assertThat(metadata.relaxedIndexes(ID).getOrDefault(USERS, List.of())).isEmpty();
+        assertThat(metadata.collections(ID)).doesNotContainKey(USERS); // its record, partitions and checkpoint go with it
     }
 
     @Test
@@ -93,6 +94,7 @@ class DdlApplierTest {
         assertThat(metadata.relaxedIndexes(ID, USERS)).isEmpty();
         assertThat(names(metadata.relaxedIndexes(ID, renamed))).containsExactlyInAnyOrder("email_1", "seen_1");
         assertThat(metadata.relaxedIndexes(ID)).containsOnlyKeys(renamed);
+        assertThat(metadata.collections(ID)).containsKey(renamed).doesNotContainKey(USERS);
         assertThat(destination.client().getDatabase("app").listCollectionNames().into(new ArrayList<>()))
                 .contains("members").doesNotContain("users");
     }
