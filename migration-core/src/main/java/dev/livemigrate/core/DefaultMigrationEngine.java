@@ -89,7 +89,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
             mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
             RunContext run = new RunContext(spec, new Connections(source, sourceClient, destinationClient, sourceSettings,
-                    destinationSettings), metadata, new Selection(mapper, selected, mapping, conflicts), fingerprint, startAt);
+                    destinationSettings), metadata, new Selection(mapper, selected, mapping, conflicts), startAt);
             DefaultMigrationSession session = new DefaultMigrationSession(run);
             session.begin();
             return session;

@@ -17,12 +17,16 @@ import java.time.Clock;
  * @param connections     both sides, connected
  * @param metadata        the migration's persisted state on the destination
  * @param selection       the selected source collections and where each goes
- * @param fingerprint     the settings a resumed run must share with the first (see {@code DefaultMigrationEngine})
  * @param capturedStartAt the start point of change capture taken by this run before anything was read
  *                        ({@code null} for a one-time copy); a resumed migration keeps its recorded one
  */
 public record RunContext(MigrationSpec spec, Connections connections, MetadataStore metadata, Selection selection,
-                         BsonDocument fingerprint, BsonTimestamp capturedStartAt) {
+                         BsonTimestamp capturedStartAt) {
+
+    /** The settings a resumed run must share with the first: which namespaces go where. */
+    public BsonDocument fingerprint() {
+        return DefaultMigrationEngine.fingerprint(spec);
+    }
 
     public String id() {
         return spec.migrationId();

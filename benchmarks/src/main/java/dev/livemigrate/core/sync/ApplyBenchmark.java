@@ -108,7 +108,7 @@ public class ApplyBenchmark {
     @Benchmark
     public long lanes(Lanes settings) throws InterruptedException {
         int lanes = settings.lanes;
-        ChangeApplier applier = new ChangeApplier(destination, destination, ns -> ns, ChangeApplier.Mode.DIFF, false, ns -> false);
+        ChangeApplier applier = new ChangeApplier(destination, destination, ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> false));
         Checkpointer checkpointer = new Checkpointer();
         try (ApplyLanes applyLanes = new ApplyLanes(new ApplyLanes.Shape("bench", lanes, 1000), applier::apply, ns -> false, checkpointer, t -> {
             throw new IllegalStateException(t);
@@ -123,7 +123,7 @@ public class ApplyBenchmark {
 
     @Benchmark
     public int oneByOne() {
-        ChangeApplier applier = new ChangeApplier(destination, destination, ns -> ns, ChangeApplier.Mode.DIFF, false, ns -> false);
+        ChangeApplier applier = new ChangeApplier(destination, destination, ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> false));
         for (ChangeEvent e : stream) {
             applier.apply(List.of(e));
         }

@@ -59,14 +59,17 @@ final class ChangeApplier {
      *                grouped by {@code _id} (a collection with a non-simple collation, where two
      *                {@code _id}s that differ in bytes may be one document)
      */
-    ChangeApplier(MongoClient source, MongoClient destination, Function<Namespace, Namespace> targets, Mode mode,
-                  boolean replaceByDeleteAndInsert, Predicate<Namespace> inOrder) {
+    ChangeApplier(MongoClient source, MongoClient destination, Function<Namespace, Namespace> targets, Settings settings) {
         this.source = source;
         this.destination = destination;
         this.targets = targets;
-        this.mode = mode;
-        this.replaceByDeleteAndInsert = replaceByDeleteAndInsert;
-        this.inOrder = inOrder;
+        this.mode = settings.mode();
+        this.replaceByDeleteAndInsert = settings.replaceByDeleteAndInsert();
+        this.inOrder = settings.inOrder();
+    }
+
+    /** How events are written: the parameters of the same names above. */
+    record Settings(Mode mode, boolean replaceByDeleteAndInsert, Predicate<Namespace> inOrder) {
     }
 
     /**

@@ -85,8 +85,8 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         LOG.info("migration {}: following changes from {} with {} stream(s){}, {} updates, {} lanes", run.id(), startAt,
                 caps.clusterStreams() ? "a cluster-wide" : "per-collection", caps.expandedEvents() ? " and expanded events" : "",
                 caps.mode(), run.spec().applyLanes());
-        ChangeApplier applier = new ChangeApplier(run.source(), run.destination(), targets::get, caps.mode(),
-                caps.replaceKeepsOldFieldOrder(), collated);
+        ChangeApplier applier = new ChangeApplier(run.source(), run.destination(), targets::get,
+                new ChangeApplier.Settings(caps.mode(), caps.replaceKeepsOldFieldOrder(), collated));
         lanes = new ApplyLanes(new ApplyLanes.Shape("livemigrate-apply-" + run.id(), run.spec().applyLanes(), 1000), batch -> {
             applier.apply(batch);
             applied.addAndGet(batch.size());

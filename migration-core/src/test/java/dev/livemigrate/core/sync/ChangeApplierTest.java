@@ -71,7 +71,7 @@ class ChangeApplierTest {
 
         // this server fails a replace whose document has a dotted field name (a write error without a code):
         // replace by delete and insert, as the engine does here anyway (its replace keeps the old field order)
-        new ChangeApplier(source.client(), destination.client(), ns -> ns, ChangeApplier.Mode.DIFF, true, ns -> false)
+        new ChangeApplier(source.client(), destination.client(), ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, true, ns -> false))
                 .apply(List.of(recorded.get(5)));
 
         assertThat(destinationDoc(5)).isEqualTo(new BsonDocument("_id", new org.bson.BsonInt32(5)).append("a.b", new org.bson.BsonInt32(2)));
@@ -183,7 +183,7 @@ class ChangeApplierTest {
         }
         List<com.mongodb.client.model.WriteModel<RawBsonDocument>> models = new ArrayList<>();
         List<Integer> order = new ArrayList<>();
-        new ChangeApplier(source.client(), destination.client(), ns -> ns, ChangeApplier.Mode.DIFF, false, ns -> true)
+        new ChangeApplier(source.client(), destination.client(), ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> true))
                 .inWaves(batch, models, order);
         assertThat(order).containsExactly(0, 1, 2, 3, 4, 5);
 
@@ -230,12 +230,12 @@ class ChangeApplierTest {
                     }
                 }).build())) {
             // this server's replace keeps the old field order: replaces are delete + insert here, as the engine probes
-            ChangeApplier batched = new ChangeApplier(source.client(), counted, ns -> ns, ChangeApplier.Mode.DIFF, true, ns -> false);
+            ChangeApplier batched = new ChangeApplier(source.client(), counted, ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, true, ns -> false));
             for (int from = 0; from < stream.size(); from += 1000) {
                 batched.apply(stream.subList(from, from + 1000));
             }
         }
-        ChangeApplier oneByOne = new ChangeApplier(source.client(), source.client(), ns -> ns, ChangeApplier.Mode.DIFF, true, ns -> false);
+        ChangeApplier oneByOne = new ChangeApplier(source.client(), source.client(), ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, true, ns -> false));
         stream.forEach(e -> oneByOne.apply(List.of(e)));
 
         // the same documents, byte for byte (the one-by-one result was written to the source server)
@@ -249,7 +249,7 @@ class ChangeApplierTest {
     }
 
     private ChangeApplier applier(ChangeApplier.Mode mode) {
-        return new ChangeApplier(source.client(), destination.client(), ns -> ns, mode, false, ns -> false);
+        return new ChangeApplier(source.client(), destination.client(), ns -> ns, new ChangeApplier.Settings(mode, false, ns -> false));
     }
 
     private static ChangeEvent event(long seq, String type, String key, String full) {

@@ -54,7 +54,7 @@ class DdlApplierTest {
         MongoClient to = destination.client();
         metadata = new MetadataStore(to);
         RunContext run = new RunContext(spec, new Connections(null, source.client(), to, null, null), metadata,
-                new Selection(NamespaceMapper.of(spec), Map.of(), Map.of(), List.of()), new BsonDocument(), null);
+                new Selection(NamespaceMapper.of(spec), Map.of(), Map.of(), List.of()), null);
         metadata.recordCollection(ID, USERS, USERS, "collection");
         to.getDatabase("app").getCollection("users").insertOne(new Document("_id", 1).append("email", "a@x"));
         to.getDatabase("app").getCollection("users").createIndex(Indexes.ascending("email"), new IndexOptions().name("email_1"));
