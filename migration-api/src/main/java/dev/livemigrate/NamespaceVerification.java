@@ -21,7 +21,9 @@ import java.util.Objects;
  * @param destinationDocuments documents on the destination, or {@code -1} when not counted
  * @param sourceDigest         an order-independent digest of every source document's bytes (hex), or {@code null}
  * @param destinationDigest    the same for the destination; equal digests mean equal documents
- * @param mismatchTotal        documents that are missing, extra or different after re-checking
+ * @param mismatchTotal        documents that are missing, extra or different after re-checking; a verifier that
+ *                             cannot name every differing document counts the rest here too (a lower bound), so a
+ *                             difference it could not name is never reported equal
  * @param mismatches           the first of them, at most {@link #MAX_LISTED}
  * @param indexDifferences     index definitions that differ, one sentence each
  * @param optionDifferences    collection options that differ (capped, validator, collation, ...), one sentence each

@@ -6,9 +6,9 @@ import com.mongodb.client.MongoCollection;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.NamespaceVerification;
 import dev.livemigrate.NamespaceVerification.Mismatch;
-import dev.livemigrate.NamespaceVerification.Mismatch.Kind;
 import dev.livemigrate.spi.Verifier;
 import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 
@@ -16,8 +16,9 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,11 +28,18 @@ import java.util.concurrent.CompletableFuture;
  * Compares every document's raw bytes (so field order and numeric types count). Each side is read once
  * into {@value #BUCKETS} order-independent bucket digests (documents spread by a hash of their {@code _id}),
  * so memory stays bounded whatever the collection size; the buckets together give the namespace's digest.
- * Only the buckets that differ are read again to name each missing, extra or different document, in passes
- * of at most {@value #DRILL_DOCUMENTS} documents (or one bucket, if a bucket is larger). A difference is
- * re-read by {@code _id} a few times before it is reported, so documents still changing on a live source do
- * not show up as false mismatches; at most {@value #MAX_TRACKED} are tracked and re-checked, the rest only
- * counted.
+ *
+ * <p>Only the buckets that differ are read again to name each missing, extra or different document
+ * ({@link DocumentsById}: two documents with one {@code _id} stay two), in passes of at most
+ * {@link Limits#passDocuments} documents (or one bucket, if a bucket is larger). The drill-down stops after
+ * {@link Limits#passes} passes, or as soon as {@link Limits#tracked} mismatches are named; the documents of the
+ * buckets it did not read are then counted per bucket (at least the difference of the two sides' counts, and at
+ * least one) and reported as a lower bound, never as equal. So the whole comparison reads each side at most
+ * {@code 1 + passes} times, however widespread the differences.
+ *
+ * <p>A named difference is re-read by {@code _id} (every document with that {@code _id}, on both sides) a few
+ * times before it is reported, so documents still changing on a live source do not show up as false
+ * mismatches.
  *
  * <p>Why buckets by {@code _id} hash and not {@code _id} ranges: a range split must be type-bracketed and
  * needs split points (sampling, which not every server does well); hash buckets need neither, cost the same
@@ -41,12 +49,29 @@ import java.util.concurrent.CompletableFuture;
 public final class HashVerifier extends NamespaceVerifier {
 
     static final int BUCKETS = 4096;
-    /** Most mismatches tracked (re-checked, and the first of them listed) per namespace. */
-    static final int MAX_TRACKED = 10_000;
-    /** Most documents held in memory by one drill-down pass. */
-    static final long DRILL_DOCUMENTS = 100_000;
     private static final int RECHECK_ROUNDS = 5;
     private static final long RECHECK_PAUSE_MILLIS = 500;
+
+    /**
+     * How much a drill-down may do.
+     *
+     * @param tracked       most mismatches named (re-checked, and the first of them listed) per namespace
+     * @param passDocuments most documents held in memory by one drill-down pass (both sides counted)
+     * @param passes        most drill-down passes, each reading both collections once
+     */
+    record Limits(int tracked, long passDocuments, int passes) {
+        static final Limits DEFAULT = new Limits(10_000, 100_000, 3);
+    }
+
+    private final Limits limits;
+
+    public HashVerifier() {
+        this(Limits.DEFAULT);
+    }
+
+    HashVerifier(Limits limits) {
+        this.limits = limits;
+    }
 
     @Override
     public String name() {
@@ -56,8 +81,11 @@ public final class HashVerifier extends NamespaceVerifier {
     @Override
     NamespaceVerification compare(Clients c, NamespaceVerification n) {
         Outcome o = compare(collection(c.source, n.source()), collection(c.destination, n.destination()),
-                cursorBatch(c.source, n.source()));
-        return n.withDigests(o.sourceDigest, o.destinationDigest, o.documents, o.bytes).withMismatches(o.total, o.tracked);
+                cursorBatch(c.source, n.source()), limits);
+        NamespaceVerification r = n.withDigests(o.sourceDigest, o.destinationDigest, o.documents, o.bytes).withMismatches(o.total, o.tracked);
+        return o.unnamed == 0 ? r : r.withOtherDifferences(List.of(n.source() + " -> " + n.destination() + ": at least " + o.unnamed
+                + " more document(s) differ in " + o.unnamedBuckets + " bucket(s) not read again (the drill-down stops at "
+                + limits.tracked() + " mismatches or " + limits.passes() + " passes); counted from the buckets' sizes, not named"));
     }
 
     private static MongoCollection<RawBsonDocument> collection(MongoClient client, Namespace ns) {
@@ -66,13 +94,16 @@ public final class HashVerifier extends NamespaceVerifier {
 
     /**
      * What one namespace comparison found: the digests, the source's documents and bytes hashed, the
-     * mismatches tracked and their total (tracked plus those over the bound).
+     * mismatches tracked and their total (tracked, those named over the bound, and {@code unnamed}: the lower
+     * bound counted in {@code unnamedBuckets} buckets the drill-down did not read).
      */
-    record Outcome(String sourceDigest, String destinationDigest, long documents, long bytes, List<Mismatch> tracked, long total) {
+    record Outcome(String sourceDigest, String destinationDigest, long documents, long bytes, List<Mismatch> tracked, long total,
+                   long unnamed, int unnamedBuckets) {
     }
 
     /** Compares two collections; the source and destination are read in parallel. */
-    static Outcome compare(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination, int cursorBatch) {
+    static Outcome compare(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination, int cursorBatch,
+                           Limits limits) {
         CompletableFuture<Buckets> s = CompletableFuture.supplyAsync(() -> Buckets.of(source, cursorBatch));
         Buckets d = Buckets.of(destination, cursorBatch);
         Buckets sb = s.join();
@@ -84,9 +115,20 @@ public final class HashVerifier extends NamespaceVerifier {
         }
         List<Mismatch> tracked = new ArrayList<>();
         long untracked = 0;
-        for (Set<Integer> pass : passes(differing, sb, d)) {
+        long unnamed = 0;
+        int unnamedBuckets = 0;
+        int done = 0;
+        for (Set<Integer> pass : passes(differing, sb, d, limits.passDocuments())) {
+            if (done == limits.passes() || tracked.size() >= limits.tracked()) {
+                for (int b : pass) {
+                    unnamed += Math.max(1, Math.abs(sb.count[b] - d.count[b]));
+                    unnamedBuckets++;
+                }
+                continue;
+            }
+            done++;
             for (Mismatch m : drillDown(source, destination, pass, cursorBatch)) {
-                if (tracked.size() < MAX_TRACKED) {
+                if (tracked.size() < limits.tracked()) {
                     tracked.add(m);
                 } else {
                     untracked++;
@@ -99,17 +141,18 @@ public final class HashVerifier extends NamespaceVerifier {
             }
             tracked = recheck(source, destination, tracked);
         }
-        return new Outcome(sb.digest(), d.digest(), sb.documents, sb.bytes, tracked, tracked.size() + untracked);
+        return new Outcome(sb.digest(), d.digest(), sb.documents, sb.bytes, tracked, tracked.size() + untracked + unnamed,
+                unnamed, unnamedBuckets);
     }
 
-    /** The differing buckets in groups of at most {@link #DRILL_DOCUMENTS} documents (both sides counted). */
-    static List<Set<Integer>> passes(List<Integer> differing, Buckets source, Buckets destination) {
+    /** The differing buckets in groups of at most {@code passDocuments} documents (both sides counted). */
+    static List<Set<Integer>> passes(List<Integer> differing, Buckets source, Buckets destination, long passDocuments) {
         List<Set<Integer>> passes = new ArrayList<>();
         Set<Integer> current = new HashSet<>();
         long documents = 0;
         for (int b : differing) {
             long size = source.count[b] + destination.count[b];
-            if (!current.isEmpty() && documents + size > DRILL_DOCUMENTS) {
+            if (!current.isEmpty() && documents + size > passDocuments) {
                 passes.add(current);
                 current = new HashSet<>();
                 documents = 0;
@@ -133,50 +176,38 @@ public final class HashVerifier extends NamespaceVerifier {
 
     private static List<Mismatch> drillDown(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination,
                                             Set<Integer> buckets, int cursorBatch) {
-        Map<BsonValue, String> s = digestsIn(source, buckets, cursorBatch);
-        Map<BsonValue, String> d = digestsIn(destination, buckets, cursorBatch);
-        List<Mismatch> found = new ArrayList<>();
-        s.forEach((id, digest) -> {
-            String other = d.get(id);
-            if (other == null) {
-                found.add(new Mismatch(Kind.MISSING, id));
-            } else if (!other.equals(digest)) {
-                found.add(new Mismatch(Kind.DIFFERENT, id));
-            }
-        });
-        d.keySet().stream().filter(id -> !s.containsKey(id)).forEach(id -> found.add(new Mismatch(Kind.EXTRA, id)));
-        return found;
+        return DocumentsById.compare(digestsIn(source, buckets, cursorBatch), digestsIn(destination, buckets, cursorBatch));
     }
 
-    /** Reads each mismatched document again on both sides; keeps those that still differ. */
+    /**
+     * Reads every document with each mismatched {@code _id} again on both sides (every one: there may be more
+     * than one); keeps what still differs.
+     */
     private static List<Mismatch> recheck(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination,
                                           List<Mismatch> mismatches) {
+        Map<Object, BsonValue> ids = new LinkedHashMap<>();
+        mismatches.forEach(m -> ids.putIfAbsent(DocumentsById.key(m.id()), m.id()));
         List<Mismatch> still = new ArrayList<>();
-        for (Mismatch m : mismatches) {
-            BsonDocument byId = new BsonDocument("_id", m.id());
-            RawBsonDocument a = source.find(byId).first();
-            RawBsonDocument b = destination.find(byId).first();
-            if (a == null && b == null) {
-                continue;
-            }
-            if (a == null) {
-                still.add(new Mismatch(Kind.EXTRA, m.id()));
-            } else if (b == null) {
-                still.add(new Mismatch(Kind.MISSING, m.id()));
-            } else if (!java.util.Arrays.equals(bytes(a), bytes(b))) {
-                still.add(new Mismatch(Kind.DIFFERENT, m.id()));
-            }
+        for (BsonValue id : ids.values()) {
+            BsonDocument byId = new BsonDocument("_id", id);
+            still.addAll(DocumentsById.compare(digestsOf(source.find(byId)), digestsOf(destination.find(byId))));
         }
         return still;
     }
 
-    private static Map<BsonValue, String> digestsIn(MongoCollection<RawBsonDocument> collection, Set<Integer> buckets, int cursorBatch) {
-        Map<BsonValue, String> found = new HashMap<>();
+    private static DocumentsById digestsOf(Iterable<RawBsonDocument> documents) {
+        DocumentsById found = new DocumentsById();
+        MessageDigest md5 = md5();
+        documents.forEach(d -> found.add(d, HexFormat.of().formatHex(md5.digest(bytes(d)))));
+        return found;
+    }
+
+    private static DocumentsById digestsIn(MongoCollection<RawBsonDocument> collection, Set<Integer> buckets, int cursorBatch) {
+        DocumentsById found = new DocumentsById();
         MessageDigest md5 = md5();
         for (RawBsonDocument d : collection.find().batchSize(cursorBatch)) {
-            BsonValue id = d.get("_id");
-            if (buckets.contains(bucketOf(id))) {
-                found.put(id, java.util.HexFormat.of().formatHex(md5.digest(bytes(d))));
+            if (buckets.contains(bucketOf(DocumentsById.idOf(d)))) {
+                found.add(d, HexFormat.of().formatHex(md5.digest(bytes(d))));
             }
         }
         return found;
@@ -190,7 +221,7 @@ public final class HashVerifier extends NamespaceVerifier {
     static int cursorBatch(MongoClient client, Namespace ns) {
         try {
             BsonDocument stats = client.getDatabase(ns.database()).runCommand(
-                    new BsonDocument("collStats", new org.bson.BsonString(ns.collection())), BsonDocument.class);
+                    new BsonDocument("collStats", new BsonString(ns.collection())), BsonDocument.class);
             BsonValue average = stats.get("avgObjSize");
             if (average != null && average.isNumber() && average.asNumber().doubleValue() > 0) {
                 return (int) Math.max(101, Math.min(100_000, (8 << 20) / average.asNumber().doubleValue()));
@@ -235,7 +266,7 @@ public final class HashVerifier extends NamespaceVerifier {
             for (int b = 0; b < BUCKETS; b++) {
                 all.putLong(count[b]).putLong(sumHigh[b]).putLong(sumLow[b]);
             }
-            return java.util.HexFormat.of().formatHex(md5().digest(all.array()));
+            return HexFormat.of().formatHex(md5().digest(all.array()));
         }
 
         static Buckets of(MongoCollection<RawBsonDocument> collection, int cursorBatch) {
@@ -245,7 +276,7 @@ public final class HashVerifier extends NamespaceVerifier {
                 byte[] bytes = bytes(d);
                 b.bytes += bytes.length;
                 ByteBuffer digest = ByteBuffer.wrap(md5.digest(bytes));
-                int bucket = bucketOf(d.get("_id"));
+                int bucket = bucketOf(DocumentsById.idOf(d));
                 b.count[bucket]++;
                 b.sumHigh[bucket] += digest.getLong();
                 b.sumLow[bucket] += digest.getLong();

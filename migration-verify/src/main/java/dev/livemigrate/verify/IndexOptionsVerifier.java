@@ -6,16 +6,21 @@ import dev.livemigrate.Namespace;
 import dev.livemigrate.NamespaceVerification;
 import dev.livemigrate.spi.Verifier;
 import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.BsonValue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Compares index definitions (keys, unique, sparse, partial filter, TTL, collation, names) and
- * collection options (capped, validator, collation, ...) of every namespace.
+ * Compares index definitions (as {@link IndexComparison} says: keys in order, the options that change what an
+ * index does) and collection options (capped, validator, collation, ...) of every namespace, option values in
+ * order with numbers by value. A view has no indexes: where either side is a view, its kind and definition
+ * ({@code viewOn}, {@code pipeline}, {@code collation}) are compared instead.
  */
 @AutoService(Verifier.class)
 public final class IndexOptionsVerifier extends NamespaceVerifier {
@@ -28,64 +33,64 @@ public final class IndexOptionsVerifier extends NamespaceVerifier {
     @Override
     NamespaceVerification compare(Clients c, NamespaceVerification n) {
         return n.withIndexDifferences(compare(n.source(), indexes(c.source, n.source()), indexes(c.destination, n.destination())))
-                .withOptionDifferences(compareOptions(n.source(), options(c.source, n.source()), options(c.destination, n.destination())));
+                .withOptionDifferences(compareOptions(n.source(), options(c.sourceEntry(n.source())),
+                        options(c.destinationEntry(n.destination()))));
+    }
+
+    @Override
+    NamespaceVerification compareView(Clients c, NamespaceVerification n) {
+        return n.withOptionDifferences(compareViews(n.source(), c.sourceEntry(n.source()), c.destinationEntry(n.destination())));
+    }
+
+    /**
+     * Where either side is a view: that both are views, and each part of the definition that differs
+     * ({@code viewOn}, {@code pipeline} stage by stage in order, {@code collation}).
+     */
+    static List<String> compareViews(Namespace ns, BsonDocument source, BsonDocument destination) {
+        if (!Clients.isView(source) || !Clients.isView(destination)) {
+            return List.of(ns + " is " + kind(source) + " on the source and " + kind(destination) + " on the destination");
+        }
+        return compareOptions(ns, options(source), options(destination)).stream()
+                .map(d -> d.replace(": collection option ", ": view definition ")).toList();
+    }
+
+    private static String kind(BsonDocument entry) {
+        if (entry == null) {
+            return "missing";
+        }
+        return Clients.isView(entry) ? "a view" : "a " + entry.getString("type", new BsonString("collection")).getValue();
     }
 
     /** Each collection option that differs, named (capped, size, validator, collation, ...). */
     static List<String> compareOptions(Namespace ns, BsonDocument source, BsonDocument destination) {
         List<String> differences = new ArrayList<>();
-        java.util.Set<String> names = new java.util.TreeSet<>(source.keySet());
+        Set<String> names = new TreeSet<>(source.keySet());
         names.addAll(destination.keySet());
         for (String name : names) {
             BsonValue s = source.get(name);
             BsonValue d = destination.get(name);
-            if (!java.util.Objects.equals(s, d)) {
-                differences.add(ns + ": collection option " + name + " differs: source " + json(s) + ", destination " + json(d));
+            if (!Values.same(s, d)) {
+                differences.add(ns + ": collection option " + name + " differs: source " + Values.json(s) + ", destination "
+                        + Values.json(d));
             }
         }
         return differences;
-    }
-
-    private static String json(BsonValue v) {
-        if (v == null) {
-            return "(not set)";
-        }
-        String json = new BsonDocument("v", v).toJson();
-        return json.substring(json.indexOf(':') + 1, json.length() - 1).strip();
     }
 
     static List<String> compare(Namespace ns, Map<String, BsonDocument> source, Map<String, BsonDocument> destination) {
-        List<String> differences = new ArrayList<>();
-        source.forEach((name, spec) -> {
-            BsonDocument other = destination.get(name);
-            if (other == null) {
-                differences.add(ns + ": index " + name + " is missing on the destination");
-            } else if (!other.equals(spec)) {
-                differences.add(ns + ": index " + name + " differs: source " + spec.toJson() + ", destination " + other.toJson());
-            }
-        });
-        destination.keySet().stream().filter(n -> !source.containsKey(n))
-                .forEach(n -> differences.add(ns + ": index " + n + " exists only on the destination"));
-        return differences;
+        return IndexComparison.compare(ns, source, destination);
     }
 
-    /** Index definitions by name, without what each server chooses itself ({@code v}, {@code ns}). */
+    /** Index definitions by name, as {@code listIndexes} reports them. */
     static Map<String, BsonDocument> indexes(MongoClient client, Namespace ns) {
         Map<String, BsonDocument> found = new TreeMap<>();
-        client.getDatabase(ns.database()).getCollection(ns.collection()).listIndexes(BsonDocument.class).forEach(i -> {
-            BsonDocument spec = i.clone();
-            spec.remove("v");
-            spec.remove("ns");
-            spec.remove("background");
-            found.put(spec.getString("name").getValue(), spec);
-        });
+        client.getDatabase(ns.database()).getCollection(ns.collection()).listIndexes(BsonDocument.class)
+                .forEach(i -> found.put(i.getString("name").getValue(), i));
         return found;
     }
 
-    /** The collection's {@code listCollections} options, without the uuid. */
-    static BsonDocument options(MongoClient client, Namespace ns) {
-        BsonDocument entry = client.getDatabase(ns.database()).listCollections(BsonDocument.class)
-                .filter(new BsonDocument("name", new org.bson.BsonString(ns.collection()))).first();
+    /** The options of a {@code listCollections} entry (empty when it has none or does not exist). */
+    static BsonDocument options(BsonDocument entry) {
         return entry == null ? new BsonDocument() : entry.getDocument("options", new BsonDocument());
     }
 }

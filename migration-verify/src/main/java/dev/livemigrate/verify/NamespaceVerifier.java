@@ -4,24 +4,56 @@ import com.mongodb.MongoClientSettings;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.NamespaceVerification;
 import dev.livemigrate.spi.Verifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A verifier that compares each namespace on its own, through one pair of clients. */
+/**
+ * A verifier that compares each namespace on its own, through one pair of clients. A namespace that cannot be
+ * compared (a command fails, a document is unreadable) is reported for that namespace, as a difference naming
+ * the verifier and the error, and the others are still compared: one bad namespace never hides the rest, and
+ * a namespace that could not be checked is never reported equal. Where either side is a view,
+ * {@link #compareView} decides instead of {@link #compare}.
+ */
 abstract class NamespaceVerifier implements Verifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NamespaceVerifier.class);
 
     @Override
     public final List<NamespaceVerification> verify(MongoClientSettings source, MongoClientSettings destination,
                                                     Map<Namespace, Namespace> namespaces) {
         List<NamespaceVerification> results = new ArrayList<>();
         try (Clients c = new Clients(source, destination)) {
-            namespaces.forEach((from, to) -> results.add(compare(c, NamespaceVerification.of(from, to))));
+            namespaces.forEach((from, to) -> results.add(compareOne(c, NamespaceVerification.of(from, to))));
         }
         return results;
     }
 
+    private NamespaceVerification compareOne(Clients c, NamespaceVerification blank) {
+        try {
+            if (Clients.isView(c.sourceEntry(blank.source())) || Clients.isView(c.destinationEntry(blank.destination()))) {
+                return compareView(c, blank);
+            }
+            return compare(c, blank);
+        } catch (RuntimeException e) {
+            LOG.warn("verifier {} could not compare {} with {}", name(), blank.source(), blank.destination(), e);
+            return blank.withOtherDifferences(List.of(blank.source() + " -> " + blank.destination() + ": the " + name()
+                    + " verifier could not compare them: " + e.getMessage()));
+        }
+    }
+
     /** Fills in what this verifier checks for {@code blank}'s source and destination namespaces. */
     abstract NamespaceVerification compare(Clients clients, NamespaceVerification blank);
+
+    /**
+     * What this verifier checks where the source or the destination namespace is a view: by default nothing (a
+     * view holds no documents or indexes of its own; its definition is compared by the index-and-options
+     * verifier).
+     */
+    NamespaceVerification compareView(Clients clients, NamespaceVerification blank) {
+        return blank;
+    }
 }

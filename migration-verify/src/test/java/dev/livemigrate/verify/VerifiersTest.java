@@ -105,7 +105,7 @@ class VerifiersTest {
 
         assertThat(r.equal()).isFalse();
         assertThat(r.indexDifferences()).hasSize(2);
-        assertThat(r.indexDifferences().get(0)).contains("index at_1 differs", "\"expireAfterSeconds\": 60", "\"expireAfterSeconds\": 3600");
+        assertThat(r.indexDifferences().get(0)).isEqualTo("app.things: index at_1 differs in expireAfterSeconds: source 60, destination 3600");
         assertThat(r.indexDifferences().get(1)).isEqualTo("app.things: index email_1 is missing on the destination");
         assertThat(r.optionDifferences()).isEmpty();
     }
@@ -147,9 +147,9 @@ class VerifiersTest {
             big.count[b] = 100; // 409,600 documents, all differing
             differing.add(b);
         }
-        var passes = HashVerifier.passes(differing, big, empty);
+        var passes = HashVerifier.passes(differing, big, empty, HashVerifier.Limits.DEFAULT.passDocuments());
 
-        assertThat(passes).hasSize(5).allSatisfy(p -> assertThat(p.size() * 100L).isLessThanOrEqualTo(HashVerifier.DRILL_DOCUMENTS));
+        assertThat(passes).hasSize(5).allSatisfy(p -> assertThat(p.size() * 100L).isLessThanOrEqualTo(HashVerifier.Limits.DEFAULT.passDocuments()));
         assertThat(passes.stream().mapToInt(java.util.Set::size).sum()).isEqualTo(HashVerifier.BUCKETS);
     }
 
