@@ -15,8 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Collection options the embedded server cannot report (it lists every collection with empty options
- * and rejects capped ones), read from a recorded {@code listCollections} reply shaped like MongoDB's. That
- * the engine sends these commands is shown on the wire by {@code CollectionCreateOnTheWireTest}.
+ * and rejects capped ones), read from a recorded {@code listCollections} reply shaped like MongoDB's
+ * (recorded/listCollections.json: entries with {@code type}, {@code info} and {@code idIndex} as the
+ * listCollections manual page shows them; a capped {@code size} below 2^30 is an Int32, as mongod's
+ * {@code CollectionOptions::toBSON} writes it with {@code appendNumber}; collations with all their fields).
+ * That the engine sends these commands is shown on the wire by {@code CollectionCreateOnTheWireTest}.
  */
 class CollectionInfoTest {
 
@@ -26,7 +29,7 @@ class CollectionInfoTest {
     void aCappedCollectionIsCreatedWithItsSizeAndMax() {
         assertThat(recorded.get("events").isCapped()).isTrue();
         assertThat(recorded.get("events").createCommand(new Namespace("shop", "events"))).isEqualTo(BsonDocument.parse(
-                "{create: 'events', capped: true, size: {$numberLong: '1048576'}, max: 1000}"));
+                "{create: 'events', capped: true, size: 1048576, max: 1000}"));
     }
 
     @Test
