@@ -9,6 +9,7 @@ import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.DataAssertions;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.Sessions;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +38,7 @@ class CollectionsDuringSyncTest {
         c.insertMany(documents(0, 500));
         source.client().getDatabase("shop").getCollection("other").insertOne(new Document("_id", "keep"));
         try (MigrationSession session = Migrations.start(LiveSyncTest.specFor(source, destination, "renamed").build())) {
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
 
             c.renameCollection(new MongoNamespace("shop", "c2"));
             MongoCollection<Document> c2 = source.client().getDatabase("shop").getCollection("c2");
@@ -47,7 +48,7 @@ class CollectionsDuringSyncTest {
             MongoCollection<Document> copied = destination.client().getDatabase("shop").getCollection("c2");
             await().atMost(Duration.ofMinutes(1)).until(() -> copied.countDocuments() == 550
                     && !names("shop").contains("c"));
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
             assertThat(session.progress().catalogChanges()).isEqualTo(new MigrationReport.CatalogChanges(0, 1, 0, 1));
             assertThat(session.progress().toJson()).contains("\"catalogChangesDuringSync\": {\"created\": 0, \"copied\": 1");
 
@@ -67,7 +68,7 @@ class CollectionsDuringSyncTest {
         c.insertMany(documents(0, 200));
         source.client().getDatabase("shop").getCollection("old_a").insertOne(new Document("_id", "excluded"));
         try (MigrationSession session = Migrations.start(LiveSyncTest.specFor(source, destination, "out").exclude("shop.old_*").build())) {
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
 
             // $out writes a new selected collection with its documents in one go
             c.aggregate(List.of(new Document("$match", new Document("n", new Document("$gte", 100))),
@@ -76,7 +77,7 @@ class CollectionsDuringSyncTest {
             c.renameCollection(new MongoNamespace("shop", "old_c"));
             await().atMost(Duration.ofMinutes(1)).until(() -> names("shop").contains("big") && !names("shop").contains("c")
                     && destination.client().getDatabase("shop").getCollection("big").countDocuments() == 100);
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
 
             MigrationReport report = session.cutover(false);
 
@@ -91,7 +92,7 @@ class CollectionsDuringSyncTest {
     void aCollectionCreatedEmptyAndFilledByInsertsIsNotCopiedAgain() {
         source.client().getDatabase("shop").getCollection("seed").insertOne(new Document("_id", 0));
         try (MigrationSession session = Migrations.start(LiveSyncTest.specFor(source, destination, "created").build())) {
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
 
             source.client().getDatabase("shop").createCollection("fresh");
             await().atMost(Duration.ofMinutes(1)).until(() -> names("shop").contains("fresh"));
@@ -101,7 +102,7 @@ class CollectionsDuringSyncTest {
             }
             await().atMost(Duration.ofMinutes(1)).until(() -> destination.client().getDatabase("shop").getCollection("fresh")
                     .countDocuments() == 50);
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
 
             MigrationReport report = session.cutover(false);
 
@@ -124,8 +125,4 @@ class CollectionsDuringSyncTest {
         return docs;
     }
 
-    private static void awaitState(MigrationSession session, MigrationState wanted) {
-        await().atMost(Duration.ofMinutes(1)).until(() -> session.state() == wanted || session.state().isTerminal());
-        assertThat(session.state()).isEqualTo(wanted);
-    }
 }

@@ -10,6 +10,7 @@ import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import dev.livemigrate.core.testing.MutableClock;
+import dev.livemigrate.core.testing.Sessions;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +38,7 @@ class PauseResumeTest {
     void aPausedMigrationAppliesNothingAndCatchesUpFromItsCheckpointsOnResume() {
         MongoCollection<Document> orders = seed();
         try (MigrationSession session = Migrations.start(spec("pause-1").build())) {
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
             assertThatThrownBy(session::resume).isInstanceOfSatisfying(MigrationException.class,
                     e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_STATE));
 
@@ -59,7 +60,7 @@ class PauseResumeTest {
             session.resume();
 
             assertThat(session.state()).isIn(MigrationState.SYNCING, MigrationState.READY_TO_CUTOVER);
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
             MigrationReport report = session.cutover(false);
             assertThat(report.state()).isEqualTo(MigrationState.COMPLETED);
             assertThat(report.changesApplied()).isGreaterThanOrEqualTo(51); // counted over both syncs
@@ -71,7 +72,7 @@ class PauseResumeTest {
     void theCutoverWindowKeepsCountingWhilePaused() {
         seed();
         try (MigrationSession session = Migrations.start(spec("pause-2").build())) {
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
             Instant closes = session.cutoverWindowExpiresAt().orElseThrow();
             session.pause();
 
@@ -85,7 +86,7 @@ class PauseResumeTest {
     void aPausedMigrationCanBeCancelled() {
         seed();
         try (MigrationSession session = Migrations.start(spec("pause-3").build())) {
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
             session.pause();
 
             session.cancel();
@@ -102,10 +103,6 @@ class PauseResumeTest {
         return orders;
     }
 
-    private static void awaitState(MigrationSession session, MigrationState wanted) {
-        await().atMost(Duration.ofMinutes(1)).until(() -> session.state() == wanted || session.state().isTerminal());
-        assertThat(session.state()).isEqualTo(wanted);
-    }
 
     private MigrationSpec.Builder spec(String id) {
         return LiveSyncTest.specFor(source, destination, id).clock(clock);
