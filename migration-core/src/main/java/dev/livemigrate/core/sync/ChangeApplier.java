@@ -103,6 +103,12 @@ final class ChangeApplier {
                 collection.bulkWrite(models.subList(from, models.size()), ORDERED);
                 return;
             } catch (MongoBulkWriteException e) {
+                if (e.getWriteErrors().isEmpty()) { // written, but the write concern was not confirmed
+                    throw new MigrationException(ErrorCode.APPLY_FAILED, "the destination did not confirm the write concern of"
+                            + " changes to " + collection.getNamespace() + " (" + e.getWriteConcernError().getMessage()
+                            + "). Check the health of the destination's replica set, then resume the migration with the"
+                            + " same id: the changes are applied again", e);
+                }
                 int failedModel = from + e.getWriteErrors().get(0).getIndex();
                 int failedEvent = eventOfModel.get(failedModel);
                 ChangeEvent event = events.get(failedEvent);
