@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** {@code livemigrate} run as a separate JVM on the test class path, its standard output collected line by line. */
@@ -20,10 +21,17 @@ final class CliProcess {
     private final Thread reading;
 
     CliProcess(ProcessBuilder.Redirect stderr, String... args) throws IOException {
+        this(Map.of(), stderr, args);
+    }
+
+    /** With these variables added to the child's environment. */
+    CliProcess(Map<String, String> environment, ProcessBuilder.Redirect stderr, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LivemigrateCommand.class.getName()));
         command.addAll(List.of(args));
-        process = new ProcessBuilder(command).redirectError(stderr).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr);
+        builder.environment().putAll(environment);
+        process = builder.start();
         reading = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 r.lines().forEach(lines::add);

@@ -51,8 +51,8 @@ class RunCommandTest {
                 arguments(List.of("--rename", "shop.orders"), List.of("--rename 'shop.orders' must be FROM=TO, like sales.*=shop.*")),
                 arguments(List.of("--cutover", "sometimes"), List.of("Invalid value for option '--cutover':"
                         + " expected one of [prompt, auto] (case-sensitive) but was 'sometimes'")),
-                arguments(List.of("--no-source"), List.of("Missing required option: '--source=<source>'",
-                        "--source=<source>", "Source connection string.")));
+                arguments(List.of("--no-source"), List.of("Missing required option: '--source=<source>' (or set LIVEMIGRATE_SOURCE_URI)",
+                        "--source=<source>", "Source connection string (or set")));
     }
 
     @ParameterizedTest
