@@ -57,11 +57,17 @@ class ResumeTest {
             for (int insertsBeforeStop : new int[] {20, 100, 100}) {
                 hold.armAfter(insertsBeforeStop);
                 MigrationSession session = Migrations.start(spec);
-                assertThat(hold.awaitHolding()).as("the copy reached insert %s", insertsBeforeStop).isTrue();
                 Thread closer = new Thread(session::close, "closer");
-                closer.start();
-                await().atMost(Duration.ofMinutes(1)).until(() -> waitsInClose(closer));
-                hold.release();
+                try {
+                    assertThat(hold.awaitHolding()).as("the copy reached insert %s", insertsBeforeStop).isTrue();
+                    closer.start();
+                    await().atMost(Duration.ofMinutes(1)).until(() -> waitsInClose(closer));
+                } finally {
+                    hold.release(); // also when an assertion failed, so that closing does not wait for held inserts
+                    if (closer.getState() == Thread.State.NEW) {
+                        session.close();
+                    }
+                }
                 closer.join(Duration.ofMinutes(1).toMillis());
 
                 assertThat(closer.isAlive()).isFalse();
