@@ -9,12 +9,12 @@ import dev.livemigrate.SourceSettings;
 import dev.livemigrate.SourceUnavailableException;
 import dev.livemigrate.ValidationException;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.HeldPort;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,27 +50,23 @@ class BadInputTest {
     @Timeout(60)
     void unreachableSourceFailsWithinTheConnectTimeout() throws Exception {
         seed();
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
+        try (HeldPort refusing = HeldPort.refusing()) { // held by this test, so no one else can answer on it
+            assertFailsWith(MigrationSpec.builder().source(refusing.connectionString() + "/?connectTimeoutMS=500")
+                            .destination(destination.connectionString()).connectTimeout(Duration.ofSeconds(2)),
+                    SourceUnavailableException.class, ErrorCode.SOURCE_UNREACHABLE, "127.0.0.1:" + refusing.port());
         }
-        assertFailsWith(MigrationSpec.builder().source("mongodb://127.0.0.1:" + closedPort + "/?connectTimeoutMS=500")
-                        .destination(destination.connectionString()).connectTimeout(Duration.ofSeconds(2)),
-                SourceUnavailableException.class, ErrorCode.SOURCE_UNREACHABLE, "127.0.0.1:" + closedPort);
     }
 
     @Test
     @Timeout(60)
     void unreachableDestinationFailsWithinTheConnectTimeout() throws Exception {
         seed();
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
+        try (HeldPort silent = HeldPort.silent()) { // accepts and never answers: only the timeout ends the wait
+            assertThatThrownBy(() -> Migrations.start(MigrationSpec.builder().source(source.connectionString())
+                    .destination(silent.connectionString()).connectTimeout(Duration.ofSeconds(2)).build()))
+                    .isInstanceOfSatisfying(SourceUnavailableException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DESTINATION_UNREACHABLE))
+                    .hasMessageContaining("127.0.0.1:" + silent.port());
         }
-        assertThatThrownBy(() -> Migrations.start(MigrationSpec.builder().source(source.connectionString())
-                .destination("mongodb://127.0.0.1:" + closedPort).connectTimeout(Duration.ofSeconds(2)).build()))
-                .isInstanceOfSatisfying(SourceUnavailableException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DESTINATION_UNREACHABLE))
-                .hasMessageContaining("127.0.0.1:" + closedPort);
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.livemigrate.core;
 
 import com.mongodb.MongoNamespace;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import dev.livemigrate.MigrationReport;
 import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationState;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -110,6 +113,36 @@ class CollectionsDuringSyncTest {
             assertThat(report.catalogChanges().created()).isEqualTo(1);
             assertThat(report.cutoverPoint()).endsWith("by the source's newest operation (no replica set)");
             assertThat(report.catalogChanges().copied()).isZero();
+        }
+    }
+
+    @Test
+    void aCollectionDroppedAndOneWhoseIndexesAreDroppedDuringSyncEndAsOnTheSource() {
+        MongoCollection<Document> gone = source.client().getDatabase("shop").getCollection("gone");
+        gone.insertMany(documents(0, 100));
+        MongoCollection<Document> kept = source.client().getDatabase("shop").getCollection("kept");
+        kept.insertMany(documents(0, 100));
+        kept.createIndex(Indexes.ascending("s"), new IndexOptions().unique(true)); // relaxed while syncing
+        kept.createIndex(Indexes.ascending("n"), new IndexOptions().expireAfter(3600L, TimeUnit.SECONDS)); // relaxed too
+        kept.createIndex(Indexes.descending("n", "s"));
+        source.client().getDatabase("shop").getCollection("other").insertOne(new Document("_id", "keep"));
+        try (MigrationSession session = Migrations.start(LiveSyncTest.specFor(source, destination, "ddl").build())) {
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
+            assertThat(DataAssertions.indexes(destination.client(), Namespace.parse("shop.kept"))).hasSize(4);
+
+            gone.drop();
+            kept.dropIndexes();
+            kept.insertOne(new Document("_id", 100).append("s", "v0")); // allowed now that s is no longer unique
+
+            MigrationReport report = session.cutover(false);
+
+            assertThat(report.state()).isEqualTo(MigrationState.COMPLETED);
+            assertThat(names("shop")).containsExactlyInAnyOrder("kept", "other");
+            LiveSyncTest.assertSameDatabase(source.client(), destination.client(), "shop");
+            for (String c : List.of("kept", "other")) {
+                assertThat(DataAssertions.indexes(destination.client(), new Namespace("shop", c))).as(c)
+                        .isEqualTo(DataAssertions.indexes(source.client(), new Namespace("shop", c)));
+            }
         }
     }
 

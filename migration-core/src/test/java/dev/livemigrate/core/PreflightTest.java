@@ -10,6 +10,7 @@ import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.ValidationReport;
 import dev.livemigrate.core.testing.DataAssertions;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.HeldPort;
 import dev.livemigrate.core.testing.TestCertificate;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,8 +19,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,27 +58,30 @@ class PreflightTest {
 
     @Test
     void aRefusedConnection() throws Exception {
-        assertThat(errors(validate(source.connectionString(), "mongodb://127.0.0.1:" + closedPort())))
-                .containsExactly("DESTINATION_CONNECTION_REFUSED");
+        try (HeldPort refusing = HeldPort.refusing()) {
+            assertThat(errors(validate(source.connectionString(), refusing.connectionString())))
+                    .containsExactly("DESTINATION_CONNECTION_REFUSED");
+        }
     }
 
     @Test
     void aServerThatNeverAnswers() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) { // accepts, never replies
-            ValidationReport report = validate("mongodb://127.0.0.1:" + silent.getLocalPort(), destination.connectionString());
+        try (HeldPort silent = HeldPort.silent()) {
+            ValidationReport report = validate(silent.connectionString(), destination.connectionString());
             assertThat(errors(report)).containsExactly("SOURCE_UNREACHABLE");
-            assertThat(report.errors().get(0).message()).contains("127.0.0.1:" + silent.getLocalPort(), "no answer in time");
+            assertThat(report.errors().get(0).message()).contains("127.0.0.1:" + silent.port(), "no answer in time");
         }
     }
 
     @Test
     void bothSidesFailingAreNamedAtOnce() throws Exception {
-        int closed = closedPort();
-        assertThat(errors(validate("mongodb://no-such-host.invalid:27017", "mongodb://127.0.0.1:" + closed)))
-                .containsExactly("SOURCE_HOST_NOT_FOUND", "DESTINATION_CONNECTION_REFUSED");
-        assertThatThrownBy(() -> Migrations.start(spec("mongodb://no-such-host.invalid:27017", "mongodb://127.0.0.1:" + closed).build()))
-                .isInstanceOfSatisfying(SourceUnavailableException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.SOURCE_UNREACHABLE))
-                .hasMessageContaining("host name does not resolve").hasMessageContaining("connection was refused");
+        try (HeldPort refusing = HeldPort.refusing()) {
+            assertThat(errors(validate("mongodb://no-such-host.invalid:27017", refusing.connectionString())))
+                    .containsExactly("SOURCE_HOST_NOT_FOUND", "DESTINATION_CONNECTION_REFUSED");
+            assertThatThrownBy(() -> Migrations.start(spec("mongodb://no-such-host.invalid:27017", refusing.connectionString()).build()))
+                    .isInstanceOfSatisfying(SourceUnavailableException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.SOURCE_UNREACHABLE))
+                    .hasMessageContaining("host name does not resolve").hasMessageContaining("connection was refused");
+        }
     }
 
     @Test
@@ -129,13 +131,13 @@ class PreflightTest {
     void aMissingOrBrokenCaFileIsAFindingAndTheDestinationIsStillChecked() throws Exception {
         Path missing = certificates.resolve("missing.pem");
         Path broken = Files.writeString(certificates.resolve("broken.pem"), "-----BEGIN CERTIFICATE-----\nnot base64\n");
-        int closed = closedPort();
-
-        ValidationReport report = Migrations.validate(MigrationSpec.builder().source(SourceSettings.builder()
-                        .connectionString(source.connectionString() + "/?tls=true").caFile(missing).build())
-                .destination("mongodb://127.0.0.1:" + closed).connectTimeout(Duration.ofSeconds(1)).build());
-        assertThat(errors(report)).containsExactly("CA_FILE_UNREADABLE", "DESTINATION_CONNECTION_REFUSED");
-        assertThat(report.errors().get(0).message()).contains(missing.toString());
+        try (HeldPort refusing = HeldPort.refusing()) {
+            ValidationReport report = Migrations.validate(MigrationSpec.builder().source(SourceSettings.builder()
+                            .connectionString(source.connectionString() + "/?tls=true").caFile(missing).build())
+                    .destination(refusing.connectionString()).connectTimeout(Duration.ofSeconds(1)).build());
+            assertThat(errors(report)).containsExactly("CA_FILE_UNREADABLE", "DESTINATION_CONNECTION_REFUSED");
+            assertThat(report.errors().get(0).message()).contains(missing.toString());
+        }
 
         assertThat(errors(Migrations.validate(spec(SourceSettings.builder().connectionString(source.connectionString())
                 .caFile(broken).build()).build()))).containsExactly("CA_FILE_NOT_PEM");
@@ -183,11 +185,5 @@ class PreflightTest {
 
     private static List<String> errors(ValidationReport report) {
         return report.errors().stream().map(ValidationFinding::code).toList();
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
