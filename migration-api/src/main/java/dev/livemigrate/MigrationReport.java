@@ -31,8 +31,9 @@ import java.util.Map;
  *                            when no change was followed
  * @param downtime            from writes stopped (cutover) to the destination ready; {@code null} without cutover
  * @param sourceWritesBlocked whether the engine blocked user writes on the source (they stay blocked)
- * @param indexConflicts      unique indexes that could not be restored, by destination namespace and index
- *                            name, with the offending keys; such indexes stay non-unique
+ * @param indexConflicts      unique indexes the last cutover attempt could not restore, by destination
+ *                            namespace and index name, with what the server reported (the duplicate key, or
+ *                            the ids holding it); that attempt went back to READY_TO_CUTOVER
  * @param verification        {@link Verification#NOT_REQUESTED}, {@link Verification#NOT_VERIFIED} (no
  *                            verifier on the class path), {@link Verification#EQUAL} or {@link Verification#DIFFERENT}
  * @param verificationReport  what the verifiers found; {@code null} unless verification ran

@@ -14,6 +14,9 @@ import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import dev.livemigrate.core.testing.MutableClock;
+import dev.livemigrate.core.testing.WireProxy;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -123,6 +126,49 @@ class CutoverTest {
             assertThat(report.state()).isEqualTo(MigrationState.COMPLETED);
             assertThat(destination.client().getDatabase("app").getCollection("users").countDocuments(new Document("_id", 1000))).isEqualTo(1);
             assertThat(report.verification()).isEqualTo(MigrationReport.Verification.NOT_VERIFIED); // no verifier in core
+        }
+    }
+
+    /**
+     * Something other than the migration wrote to the destination, so its documents break a unique index
+     * of the source. The cutover builds the real index, the destination refuses it, and the cutover goes
+     * back to READY_TO_CUTOVER, with the source's writes unblocked before that and the conflict in the
+     * progress; once the document is fixed, cutover completes. The embedded source has no
+     * {@code setUserWriteBlockMode}: a proxy answers it with MongoDB's reply ({@code {ok: 1}},
+     * https://www.mongodb.com/docs/manual/reference/command/setUserWriteBlockMode/).
+     */
+    @Test
+    void aUniqueIndexTheDestinationBreaksUnblocksTheSourceAndGoesBackToReady() {
+        MongoCollection<Document> users = seedUsers();
+        try (WireProxy sourceProxy = WireProxy.inFrontOf(source, (command, upstream) -> {
+            if (!command.name().equals("setUserWriteBlockMode")) {
+                return upstream.forward();
+            }
+            events.add(command.body().getBoolean("global").getValue() ? "writes blocked" : "writes unblocked");
+            return WireProxy.bytes(new BsonDocument("ok", new BsonInt32(1)));
+        }); MigrationSession session = Migrations.start(spec("cut-conflict").source(sourceProxy.connectionString()).build())) {
+            awaitReady(session);
+            MongoCollection<Document> copied = destination.client().getDatabase("app").getCollection("users");
+            copied.insertOne(new Document("_id", "stray").append("email", "u7@x"));
+
+            assertThatThrownBy(() -> session.cutover(true)).isInstanceOfSatisfying(MigrationException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNIQUE_INDEX_CONFLICT)).hasMessageContaining("u7@x");
+
+            assertThat(session.state()).isEqualTo(MigrationState.READY_TO_CUTOVER);
+            assertThat(events).containsSubsequence("CUTTING_OVER", "writes blocked", "FINALIZING", "writes unblocked", "READY_TO_CUTOVER");
+            assertThat(session.progress().indexConflicts()).containsOnlyKeys("app.users.email_1");
+            assertThat(session.progress().indexConflicts().get("app.users.email_1")).singleElement().asString().contains("u7@x");
+            assertThat(indexes(destination.client(), Namespace.parse("app.users")).get("email_1")).doesNotContainKey("unique");
+            users.insertOne(new Document("_id", 1000).append("email", "after@x")); // still in sync
+            await().atMost(Duration.ofMinutes(1)).until(() -> copied.countDocuments(new Document("_id", 1000)) == 1);
+
+            copied.deleteOne(new Document("_id", "stray"));
+            MigrationReport report = session.cutover(false);
+
+            assertThat(report.state()).isEqualTo(MigrationState.COMPLETED);
+            assertThat(report.indexConflicts()).isEmpty();
+            assertThat(indexes(destination.client(), Namespace.parse("app.users")))
+                    .isEqualTo(indexes(source.client(), Namespace.parse("app.users")));
         }
     }
 
