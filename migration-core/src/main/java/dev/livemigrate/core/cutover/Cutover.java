@@ -41,6 +41,7 @@ public final class Cutover {
     private final RunContext run;
     private final Instant writesStopped;
     private final Map<String, List<String>> indexConflicts = new ConcurrentHashMap<>();
+    private final Map<String, String> cappedNotRestored = new ConcurrentHashMap<>();
     private volatile boolean writesBlocked;
     private volatile Duration downtime;
     private volatile VerificationReport verification;
@@ -96,7 +97,8 @@ public final class Cutover {
     /**
      * After the drain: restores the relaxed index definitions (a unique index the data breaks fails the
      * cutover with change capture still running), stops change capture (everything up to the cutover
-     * point is applied), verifies when the spec asks, and records the migration completed.
+     * point is applied), gives capped collections their size and maximum back ({@link CappedRestore}),
+     * verifies when the spec asks, and records the migration completed.
      *
      * @param enter             moves the session to a later state of the cutover (FINALIZING, VERIFYING)
      * @param checkNotCancelled throws {@link ErrorCode#CANCELLED} when the migration was cancelled meanwhile
@@ -105,6 +107,7 @@ public final class Cutover {
         enter.accept(MigrationState.FINALIZING);
         restoreIndexes(); // still syncing: a conflict goes back to READY_TO_CUTOVER
         sync.close();
+        cappedNotRestored.putAll(CappedRestore.restore(run));
         downtime = downtime();
         checkNotCancelled.run();
         if (run.spec().verify()) {
@@ -173,6 +176,11 @@ public final class Cutover {
     /** Unique indexes that could not be restored, by {@code namespace.index}, with the keys that break them. */
     public Map<String, List<String>> indexConflicts() {
         return indexConflicts;
+    }
+
+    /** Capped collections whose size and maximum could not be restored, by namespace, with the reason. */
+    public Map<String, String> cappedNotRestored() {
+        return cappedNotRestored;
     }
 
     private Duration downtime() {

@@ -34,6 +34,7 @@ import java.util.Optional;
 public final class MetadataStore {
 
     public static final String DATABASE = "__livemigrate";
+    private static final String CAPPED = "relaxedCapped";
 
     /** How far a collection has come; each status implies the ones before it. */
     public enum CollectionStatus {
@@ -144,17 +145,45 @@ public final class MetadataStore {
                 Updates.pull("relaxedIndexes", new BsonDocument("name", new BsonString(name))));
     }
 
-    /** Forgets every relaxed index of a collection the source dropped (or renamed out of the selection). */
+    /**
+     * Forgets every relaxed index (and the relaxed capped size) of a collection the source dropped (or
+     * renamed out of the selection).
+     */
     public void forgetRelaxedIndexes(String migrationId, Namespace source) {
-        collections.updateOne(collectionId(migrationId, source), Updates.unset("relaxedIndexes"));
+        collections.updateOne(collectionId(migrationId, source),
+                Updates.combine(Updates.unset("relaxedIndexes"), Updates.unset(CAPPED)));
     }
 
-    /** Moves the relaxed indexes of a renamed collection to its new name (recorded already). */
+    /** Moves the relaxed indexes (and capped size) of a renamed collection to its new name (recorded already). */
     public void moveRelaxedIndexes(String migrationId, Namespace from, Namespace to) {
         List<BsonDocument> specs = relaxedIndexes(migrationId, from);
+        BsonDocument record = collections.find(collectionId(migrationId, from)).first();
         forgetRelaxedIndexes(migrationId, to);
         specs.forEach(spec -> collections.updateOne(collectionId(migrationId, to), Updates.push("relaxedIndexes", spec)));
+        if (record != null && record.isDocument(CAPPED)) {
+            collections.updateOne(collectionId(migrationId, to), Updates.set(CAPPED, record.getDocument(CAPPED)));
+        }
         forgetRelaxedIndexes(migrationId, from);
+    }
+
+    /**
+     * Records the size and maximum of a capped collection created larger for syncing, to restore them at
+     * cutover: {@code {size: <bytes>, max: <documents>}} as the source reports them ({@code max} only
+     * when it has one).
+     */
+    public void recordRelaxedCapped(String migrationId, Namespace source, BsonDocument original) {
+        collections.updateOne(collectionId(migrationId, source), Updates.set(CAPPED, original));
+    }
+
+    /** The recorded original capped sizes, by destination namespace. */
+    public Map<Namespace, BsonDocument> relaxedCapped(String migrationId) {
+        Map<Namespace, BsonDocument> found = new LinkedHashMap<>();
+        collections.find(Filters.eq("_id.m", migrationId)).forEach(d -> {
+            if (d.isDocument(CAPPED)) {
+                found.put(Namespace.parse(d.getString("target").getValue()), d.getDocument(CAPPED));
+            }
+        });
+        return found;
     }
 
     /** The original definitions of relaxed indexes, by destination namespace. */
