@@ -27,7 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -83,7 +85,7 @@ class OneStreamCopyTest {
             await().atMost(Duration.ofMinutes(1)).until(() -> session.state() == MigrationState.READY_TO_CUTOVER
                     || session.state().isTerminal());
             assertThat(new MetadataStore(destination.client()).relaxedCapped("capped-live"))
-                    .containsExactly(java.util.Map.entry(Namespace.parse("shop.events"), recordedSizeAndMax()));
+                    .containsExactly(Map.entry(Namespace.parse("shop.events"), recordedSizeAndMax()));
             report = session.cutover(false);
         }
 
@@ -163,7 +165,7 @@ class OneStreamCopyTest {
         Collections.shuffle(ids, new Random(7));
         for (int id : ids) {
             source.client().getDatabase("shop").getCollection(collection)
-                    .insertOne(new Document("_id", id).append("ts", new java.util.Date(id * 1000L)).append("pad", "x".repeat(1000)));
+                    .insertOne(new Document("_id", id).append("ts", new Date(id * 1000L)).append("pad", "x".repeat(1000)));
         }
         return ids;
     }

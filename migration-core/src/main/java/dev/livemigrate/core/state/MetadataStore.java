@@ -145,10 +145,7 @@ public final class MetadataStore {
                 Updates.pull("relaxedIndexes", new BsonDocument("name", new BsonString(name))));
     }
 
-    /**
-     * Forgets every relaxed index (and the relaxed capped size) of a collection the source dropped (or
-     * renamed out of the selection).
-     */
+    /** Forgets every relaxed index (and capped size) of a collection dropped or renamed out of the selection. */
     public void forgetRelaxedIndexes(String migrationId, Namespace source) {
         collections.updateOne(collectionId(migrationId, source),
                 Updates.combine(Updates.unset("relaxedIndexes"), Updates.unset(CAPPED)));
@@ -166,11 +163,7 @@ public final class MetadataStore {
         forgetRelaxedIndexes(migrationId, from);
     }
 
-    /**
-     * Records the size and maximum of a capped collection created larger for syncing, to restore them at
-     * cutover: {@code {size: <bytes>, max: <documents>}} as the source reports them ({@code max} only
-     * when it has one).
-     */
+    /** Records a capped collection's source {@code {size, max}} (created larger for syncing), for cutover to restore. */
     public void recordRelaxedCapped(String migrationId, Namespace source, BsonDocument original) {
         collections.updateOne(collectionId(migrationId, source), Updates.set(CAPPED, original));
     }
