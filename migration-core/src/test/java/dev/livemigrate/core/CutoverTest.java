@@ -172,6 +172,36 @@ class CutoverTest {
         }
     }
 
+    /**
+     * Any other failure while finalizing fails the migration, but the source's writes are unblocked first.
+     * The destination refuses the restore of the unique index with an authorization error (code 13
+     * Unauthorized, https://www.mongodb.com/docs/manual/reference/error-codes/), answered by a proxy.
+     */
+    @Test
+    void aFailureWhileFinalizingUnblocksTheSourceBeforeTheMigrationFails() {
+        seedUsers();
+        try (WireProxy sourceProxy = WireProxy.inFrontOf(source, (command, upstream) -> {
+            if (!command.name().equals("setUserWriteBlockMode")) {
+                return upstream.forward();
+            }
+            events.add(command.body().getBoolean("global").getValue() ? "writes blocked" : "writes unblocked");
+            return WireProxy.bytes(new BsonDocument("ok", new BsonInt32(1)));
+        }); WireProxy destinationProxy = WireProxy.inFrontOf(destination, (command, upstream) ->
+                command.name().equals("createIndexes") && command.body().getArray("indexes").get(0).asDocument().containsKey("unique")
+                        ? WireProxy.bytes(BsonDocument.parse("{ok: 0, errmsg: 'not authorized on app to execute command',"
+                        + " code: 13, codeName: 'Unauthorized'}")) : upstream.forward());
+             MigrationSession session = Migrations.start(spec("cut-fail").source(sourceProxy.connectionString())
+                     .destination(destinationProxy.connectionString()).build())) {
+            awaitReady(session);
+
+            assertThatThrownBy(() -> session.cutover(true)).isInstanceOf(MigrationException.class).hasMessageContaining("not authorized");
+
+            assertThatThrownBy(() -> session.awaitCompletion(Duration.ofMinutes(1))).hasMessageContaining("not authorized");
+            assertThat(session.state()).isEqualTo(MigrationState.FAILED);
+        }
+        assertThat(events).containsSubsequence("writes blocked", "FINALIZING", "writes unblocked", "FAILED");
+    }
+
     @Test
     void theWindowWarnsCanBeExtendedAndExpires() {
         seedUsers();
