@@ -55,6 +55,12 @@ public enum ErrorCode {
     WRITE_BLOCKING_UNSUPPORTED(1),
     /** Cutover did not finish; the migration stays in sync and cutover can be tried again. */
     CUTOVER_FAILED(1),
+    /**
+     * At cutover, the destination's documents break a unique index of the source (the keys are in the
+     * progress and the report); writes are unblocked, the migration stays in sync and cutover can be tried
+     * again once the documents are fixed.
+     */
+    UNIQUE_INDEX_CONFLICT(1),
     /** The operator cancelled the migration. */
     CANCELLED(4),
     /** Verification found the destination different from the source. */

@@ -18,6 +18,9 @@ package dev.livemigrate;
  * @param eventsApplied       change events applied by this session
  * @param eventsPerSecond     change events applied per second, over the last few seconds
  * @param catalogChanges      selected collections created, copied whole, renamed and dropped while syncing
+ * @param indexConflicts      unique indexes the last cutover attempt could not restore because the
+ *                            destination's documents break them, by {@code namespace.index}, with what the
+ *                            server reported (the duplicate key, or the ids holding it); empty otherwise
  * @since 0.1
  */
 public record MigrationProgress(
@@ -33,10 +36,21 @@ public record MigrationProgress(
         java.time.Duration lag,
         long eventsApplied,
         double eventsPerSecond,
-        MigrationReport.CatalogChanges catalogChanges) {
+        MigrationReport.CatalogChanges catalogChanges,
+        java.util.Map<String, java.util.List<String>> indexConflicts) {
 
     public MigrationProgress {
         catalogChanges = catalogChanges == null ? MigrationReport.CatalogChanges.NONE : catalogChanges;
+        indexConflicts = java.util.Map.copyOf(indexConflicts);
+    }
+
+    /** A snapshot without catalog changes or index conflicts. */
+    public MigrationProgress(MigrationState state, long copiedBytes, long totalBytes, long copiedDocuments,
+                             long totalDocuments, int collectionsDone, int collectionsTotal, int partitionsDone,
+                             int partitionsTotal, java.time.Duration lag, long eventsApplied, double eventsPerSecond) {
+        this(state, copiedBytes, totalBytes, copiedDocuments, totalDocuments, collectionsDone, collectionsTotal,
+                partitionsDone, partitionsTotal, lag, eventsApplied, eventsPerSecond, MigrationReport.CatalogChanges.NONE,
+                java.util.Map.of());
     }
 
     /** The snapshot as one line of JSON ({@code "type": "progress"}; lag in milliseconds, null before capture starts). */
@@ -53,6 +67,12 @@ public record MigrationProgress(
                 .append("eventsApplied", new org.bson.BsonInt64(eventsApplied))
                 .append("eventsPerSecond", new org.bson.BsonDouble(Math.round(eventsPerSecond * 10) / 10.0))
                 .append("catalogChangesDuringSync", catalogChanges.toBson());
+        if (!indexConflicts.isEmpty()) {
+            org.bson.BsonDocument conflicts = new org.bson.BsonDocument();
+            indexConflicts.forEach((index, keys) -> conflicts.append(index,
+                    new org.bson.BsonArray(keys.stream().map(k -> (org.bson.BsonValue) new org.bson.BsonString(k)).toList())));
+            d.append("indexConflicts", conflicts);
+        }
         return d.toJson(org.bson.json.JsonWriterSettings.builder().outputMode(org.bson.json.JsonMode.RELAXED).build());
     }
 

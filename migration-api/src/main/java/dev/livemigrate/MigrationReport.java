@@ -31,8 +31,9 @@ import java.util.Map;
  *                            when no change was followed
  * @param downtime            from writes stopped (cutover) to the destination ready; {@code null} without cutover
  * @param sourceWritesBlocked whether the engine blocked user writes on the source (they stay blocked)
- * @param indexConflicts      unique indexes that could not be restored, by destination namespace and index
- *                            name, with the offending keys; such indexes stay non-unique
+ * @param indexConflicts      unique indexes the last cutover attempt could not restore, by destination
+ *                            namespace and index name, with what the server reported (the duplicate key, or
+ *                            the ids holding it); that attempt went back to READY_TO_CUTOVER
  * @param verification        {@link Verification#NOT_REQUESTED}, {@link Verification#NOT_VERIFIED} (no
  *                            verifier on the class path), {@link Verification#EQUAL} or {@link Verification#DIFFERENT}
  * @param verificationReport  what the verifiers found; {@code null} unless verification ran
@@ -40,6 +41,10 @@ import java.util.Map;
  * @param cutoverPoint        the source operation time the cutover drained to and how it was taken
  *                            ({@code appendOplogNote}, {@code hello lastWrite.opTime}, or the source's
  *                            newest operation where it is no replica set); {@code null} without cutover
+ * @param cappedNotRestored   capped collections whose size and maximum the cutover could not restore
+ *                            ({@code collMod cappedSize/cappedMax} needs MongoDB 6.0), by destination
+ *                            namespace, with the server's reason: they keep the larger size given for
+ *                            syncing and no maximum
  * @since 0.1
  */
 public record MigrationReport(
@@ -60,7 +65,8 @@ public record MigrationReport(
         Verification verification,
         VerificationReport verificationReport,
         CatalogChanges catalogChanges,
-        String cutoverPoint) {
+        String cutoverPoint,
+        Map<String, String> cappedNotRestored) {
 
     /**
      * Selected collections that changed while syncing.
@@ -105,6 +111,7 @@ public record MigrationReport(
 
     public MigrationReport {
         indexConflicts = Map.copyOf(indexConflicts);
+        cappedNotRestored = cappedNotRestored == null ? Map.of() : Map.copyOf(cappedNotRestored);
         catalogChanges = catalogChanges == null ? CatalogChanges.NONE : catalogChanges;
     }
 
@@ -116,6 +123,8 @@ public record MigrationReport(
             keys.forEach(k -> array.add(new BsonString(k)));
             conflicts.put(index, array);
         });
+        BsonDocument capped = new BsonDocument();
+        cappedNotRestored.forEach((ns, reason) -> capped.put(ns, new BsonString(reason)));
         BsonDocument d = new BsonDocument("type", new BsonString("report"))
                 .append("migrationId", new BsonString(migrationId))
                 .append("state", new BsonString(state.name()))
@@ -134,7 +143,8 @@ public record MigrationReport(
                 .append("verification", new BsonString(verification.name()))
                 .append("verificationReport", verificationReport == null ? BsonNull.VALUE : verificationReport.toBson())
                 .append("catalogChangesDuringSync", catalogChanges.toBson())
-                .append("cutoverPoint", cutoverPoint == null ? BsonNull.VALUE : new BsonString(cutoverPoint));
+                .append("cutoverPoint", cutoverPoint == null ? BsonNull.VALUE : new BsonString(cutoverPoint))
+                .append("cappedNotRestored", capped);
         return d.toJson(Json.RELAXED);
     }
 

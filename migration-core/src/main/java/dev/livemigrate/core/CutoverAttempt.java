@@ -9,8 +9,10 @@ import dev.livemigrate.core.sync.SyncPhase;
 /**
  * One cutover attempt of a session, from CUTTING_OVER: writes stop (or are blocked), the drain, then
  * finalizing. A failure before finalizing undoes the attempt (unblocks writes) and puts the session back
- * in READY_TO_CUTOVER, still in sync, so the operator can try again; a failure while finalizing fails
- * the migration. Success asks the session to end COMPLETED.
+ * in READY_TO_CUTOVER, still in sync, so the operator can try again. So does a unique index that the
+ * destination's documents break at finalizing ({@link ErrorCode#UNIQUE_INDEX_CONFLICT}); any other
+ * failure while finalizing fails the migration. Whatever the failure, the source's writes are unblocked
+ * first. Success asks the session to end COMPLETED.
  */
 final class CutoverAttempt {
 
@@ -43,6 +45,10 @@ final class CutoverAttempt {
             cutover.finish(sync.current(), lifecycle::transition, lifecycle::checkNotCancelled);
         } catch (RuntimeException e) {
             MigrationException f = Failures.wrap(e, null);
+            if (f.errorCode() == ErrorCode.UNIQUE_INDEX_CONFLICT) {
+                throw backToReady(cutover, f);
+            }
+            cutover.undo(f);
             if (f.errorCode() != ErrorCode.CANCELLED) {
                 signals.fail(f);
             }

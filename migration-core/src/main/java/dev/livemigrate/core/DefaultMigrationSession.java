@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -85,7 +86,9 @@ final class DefaultMigrationSession implements MigrationSession {
     @Override
     public MigrationProgress progress() {
         SyncPhase s = sync;
-        return counters.snapshot(lifecycle.state(), s == null ? ProgressCounters.SyncFigures.NONE : s.figures());
+        Cutover c = lastCutover;
+        return counters.snapshot(lifecycle.state(), s == null ? ProgressCounters.SyncFigures.NONE : s.figures(),
+                c == null ? Map.of() : c.indexConflicts());
     }
 
     @Override

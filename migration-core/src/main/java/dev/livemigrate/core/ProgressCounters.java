@@ -5,6 +5,8 @@ import dev.livemigrate.MigrationReport;
 import dev.livemigrate.MigrationState;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -84,9 +86,9 @@ public final class ProgressCounters {
     }
 
     /** A snapshot for listeners and callers. */
-    public MigrationProgress snapshot(MigrationState state, SyncFigures sync) {
+    public MigrationProgress snapshot(MigrationState state, SyncFigures sync, Map<String, List<String>> indexConflicts) {
         return new MigrationProgress(state, copiedBytes.get(), totalBytes, copiedDocuments.get(), totalDocuments,
                 collectionsDone.get(), collectionsTotal, partitionsDone.get(), partitionsTotal.get(),
-                sync.lag(), sync.eventsApplied(), sync.eventsPerSecond(), sync.catalogChanges());
+                sync.lag(), sync.eventsApplied(), sync.eventsPerSecond(), sync.catalogChanges(), indexConflicts);
     }
 }

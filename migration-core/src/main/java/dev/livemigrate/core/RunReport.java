@@ -29,6 +29,7 @@ final class RunReport {
                 cutover == null ? null : cutover.finalDowntime(), cutover != null && cutover.writesBlocked(),
                 cutover == null ? Map.of() : cutover.indexConflicts(), MigrationReport.Verification.of(verified), verified,
                 sync == null ? MigrationReport.CatalogChanges.NONE : sync.catalogChanges(),
-                cutover == null || cutover.cutPoint() == null ? null : cutover.cutPoint().toString());
+                cutover == null || cutover.cutPoint() == null ? null : cutover.cutPoint().toString(),
+                cutover == null ? Map.of() : cutover.cappedNotRestored());
     }
 }

@@ -14,6 +14,9 @@ import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import dev.livemigrate.core.testing.MutableClock;
+import dev.livemigrate.core.testing.WireProxy;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -124,6 +127,79 @@ class CutoverTest {
             assertThat(destination.client().getDatabase("app").getCollection("users").countDocuments(new Document("_id", 1000))).isEqualTo(1);
             assertThat(report.verification()).isEqualTo(MigrationReport.Verification.NOT_VERIFIED); // no verifier in core
         }
+    }
+
+    /**
+     * Something other than the migration wrote to the destination, so its documents break a unique index
+     * of the source. The cutover builds the real index, the destination refuses it, and the cutover goes
+     * back to READY_TO_CUTOVER, with the source's writes unblocked before that and the conflict in the
+     * progress; once the document is fixed, cutover completes. The embedded source has no
+     * {@code setUserWriteBlockMode}: a proxy answers it with MongoDB's reply ({@code {ok: 1}},
+     * https://www.mongodb.com/docs/manual/reference/command/setUserWriteBlockMode/).
+     */
+    @Test
+    void aUniqueIndexTheDestinationBreaksUnblocksTheSourceAndGoesBackToReady() {
+        MongoCollection<Document> users = seedUsers();
+        try (WireProxy sourceProxy = WireProxy.inFrontOf(source, (command, upstream) -> {
+            if (!command.name().equals("setUserWriteBlockMode")) {
+                return upstream.forward();
+            }
+            events.add(command.body().getBoolean("global").getValue() ? "writes blocked" : "writes unblocked");
+            return WireProxy.bytes(new BsonDocument("ok", new BsonInt32(1)));
+        }); MigrationSession session = Migrations.start(spec("cut-conflict").source(sourceProxy.connectionString()).build())) {
+            awaitReady(session);
+            MongoCollection<Document> copied = destination.client().getDatabase("app").getCollection("users");
+            copied.insertOne(new Document("_id", "stray").append("email", "u7@x"));
+
+            assertThatThrownBy(() -> session.cutover(true)).isInstanceOfSatisfying(MigrationException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNIQUE_INDEX_CONFLICT)).hasMessageContaining("u7@x");
+
+            assertThat(session.state()).isEqualTo(MigrationState.READY_TO_CUTOVER);
+            assertThat(events).containsSubsequence("CUTTING_OVER", "writes blocked", "FINALIZING", "writes unblocked", "READY_TO_CUTOVER");
+            assertThat(session.progress().indexConflicts()).containsOnlyKeys("app.users.email_1");
+            assertThat(session.progress().indexConflicts().get("app.users.email_1")).singleElement().asString().contains("u7@x");
+            assertThat(indexes(destination.client(), Namespace.parse("app.users")).get("email_1")).doesNotContainKey("unique");
+            users.insertOne(new Document("_id", 1000).append("email", "after@x")); // still in sync
+            await().atMost(Duration.ofMinutes(1)).until(() -> copied.countDocuments(new Document("_id", 1000)) == 1);
+
+            copied.deleteOne(new Document("_id", "stray"));
+            MigrationReport report = session.cutover(false);
+
+            assertThat(report.state()).isEqualTo(MigrationState.COMPLETED);
+            assertThat(report.indexConflicts()).isEmpty();
+            assertThat(indexes(destination.client(), Namespace.parse("app.users")))
+                    .isEqualTo(indexes(source.client(), Namespace.parse("app.users")));
+        }
+    }
+
+    /**
+     * Any other failure while finalizing fails the migration, but the source's writes are unblocked first.
+     * The destination refuses the restore of the unique index with an authorization error (code 13
+     * Unauthorized, https://www.mongodb.com/docs/manual/reference/error-codes/), answered by a proxy.
+     */
+    @Test
+    void aFailureWhileFinalizingUnblocksTheSourceBeforeTheMigrationFails() {
+        seedUsers();
+        try (WireProxy sourceProxy = WireProxy.inFrontOf(source, (command, upstream) -> {
+            if (!command.name().equals("setUserWriteBlockMode")) {
+                return upstream.forward();
+            }
+            events.add(command.body().getBoolean("global").getValue() ? "writes blocked" : "writes unblocked");
+            return WireProxy.bytes(new BsonDocument("ok", new BsonInt32(1)));
+        }); WireProxy destinationProxy = WireProxy.inFrontOf(destination, (command, upstream) ->
+                command.name().equals("createIndexes") && command.body().getArray("indexes").get(0).asDocument().containsKey("unique")
+                        ? WireProxy.bytes(BsonDocument.parse("{ok: 0, errmsg: 'not authorized on app to execute command',"
+                        + " code: 13, codeName: 'Unauthorized'}")) : upstream.forward());
+             MigrationSession session = Migrations.start(spec("cut-fail").source(sourceProxy.connectionString())
+                     .destination(destinationProxy.connectionString()).build())) {
+            awaitReady(session);
+
+            assertThatThrownBy(() -> session.cutover(true)).isInstanceOf(MigrationException.class).hasMessageContaining("not authorized");
+
+            assertThatThrownBy(() -> session.awaitCompletion(Duration.ofMinutes(1))).hasMessageContaining("not authorized");
+            assertThat(session.state()).isEqualTo(MigrationState.FAILED);
+        }
+        assertThat(events).containsSubsequence("writes blocked", "FINALIZING", "writes unblocked", "FAILED");
     }
 
     @Test

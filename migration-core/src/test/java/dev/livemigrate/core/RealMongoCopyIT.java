@@ -19,7 +19,6 @@ import org.bson.BsonSymbol;
 import org.bson.BsonUndefined;
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -84,12 +83,11 @@ class RealMongoCopyIT {
 
     /**
      * A capped collection evicts in insertion (natural) order, so the destination must hold its documents
-     * in the source's natural order, not in {@code _id} order. Larger than a partition (16 KiB here), the
-     * collection is copied as {@code _id} ranges in parallel, each read by {@code _id}, so the destination's
-     * natural order is not the source's (a collection within one partition is read in natural order).
+     * in the source's natural order, not in {@code _id} order. Larger than a partition (16 KiB here), it
+     * would be split into {@code _id} ranges copied in parallel if it were not capped; a capped collection is
+     * read in one {@code $natural} stream and inserted in order.
      */
     @Test
-    @Disabled("needs #12 item 10: copy a capped collection in natural order in one stream")
     void copiesACappedCollectionInItsNaturalOrder() {
         String database = clusters.database("capped");
         MongoDatabase db = clusters.sourceClient().getDatabase(database);

@@ -216,7 +216,8 @@ class RealMongoSyncCasesIT {
      * evicted.
      */
     @Test
-    @Disabled("needs #12 item 10: capped collections in natural order, one lane, real size and max at cutover")
+    @Disabled("#12 item 10 is in (natural order in one stream, one lane, size and max restored at cutover), but replay"
+            + " from the start point appends documents the source evicted during the copy after newer ones: see README Limits")
     void aCappedCollectionWithLiveInsertsEndsEqual() throws Exception {
         String database = clusters.database("capped");
         MongoDatabase db = clusters.sourceClient().getDatabase(database);

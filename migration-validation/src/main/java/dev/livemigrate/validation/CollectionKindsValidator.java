@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * Collections the engine cannot migrate faithfully to this destination, named one by one: time-series
- * collections to a destination before MongoDB 5.0, queryable-encryption collections to one before 7.0,
- * and views whose source collection does not exist. Only the namespaces the migration selects are looked at.
+ * collections to a destination before MongoDB 5.0, or in a live migration at all (change streams do not
+ * cover them: an ERROR; a one-time copy takes them with a WARNING), queryable-encryption collections to
+ * one before 7.0, and views whose source collection does not exist. Only the namespaces the migration selects are looked at.
  */
 @AutoService(Validator.class)
 public final class CollectionKindsValidator implements Validator {
@@ -28,6 +29,7 @@ public final class CollectionKindsValidator implements Validator {
     @Override
     public List<ValidationFinding> validate(ValidationContext context) {
         int[] destination = Commands.version(context.destination().run("admin", Commands.command("buildInfo")));
+        boolean live = context.spec().continuousSync();
         List<ValidationFinding> findings = new ArrayList<>();
         SourceData source = SourceData.read(context);
         source.collections().forEach((name, collections) -> {
@@ -44,6 +46,15 @@ public final class CollectionKindsValidator implements Validator {
                     findings.add(ValidationFinding.error("UNSUPPORTED_TIME_SERIES", "the time-series collection " + ns
                             + " cannot be created on the destination's MongoDB " + destination[0] + "." + destination[1],
                             "migrate to MongoDB 5.0 or newer, or exclude " + ns));
+                } else if (type.equals("timeseries") && live) {
+                    findings.add(ValidationFinding.error("TIME_SERIES_NOT_SYNCED", "the time-series collection " + ns
+                            + " cannot be synced: change streams do not report writes to time-series collections, so every"
+                            + " write after the start would be lost", "exclude " + ns + " from the live migration and move it"
+                            + " with a one-time copy (continuous sync off) once writes to it have stopped"));
+                } else if (type.equals("timeseries")) {
+                    findings.add(ValidationFinding.warning("TIME_SERIES_COPIED_ONCE", "the time-series collection " + ns
+                            + " is copied as it is when its copy runs; writes made to it afterwards are not copied",
+                            "stop writes to " + ns + " before the copy, or copy it again afterwards"));
                 }
                 if (options.containsKey("encryptedFields") && destination[0] < 7) {
                     findings.add(ValidationFinding.error("UNSUPPORTED_QUERYABLE_ENCRYPTION", "the queryable-encryption collection "

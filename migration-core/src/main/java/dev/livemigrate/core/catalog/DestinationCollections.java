@@ -6,6 +6,7 @@ import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.Retries;
+import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.sync.IndexRelaxation;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -46,6 +47,24 @@ public final class DestinationCollections {
             throw new MigrationException(ErrorCode.DESTINATION_WRITE_FAILED, "creating " + target
                     + " on the destination failed: " + e.getErrorMessage()
                     + ". Check the destination's version supports the collection's options", e);
+        }
+    }
+
+    /**
+     * Creates a collection as the run needs it: relaxed for syncing when the migration syncs, with the
+     * original size and maximum of a capped collection recorded to restore at cutover.
+     */
+    public static void create(RunContext run, CollectionInfo info, Namespace target) {
+        boolean relax = run.spec().continuousSync();
+        create(run.destination(), info, target, relax);
+        if (relax && info.isCapped()) {
+            BsonDocument original = new BsonDocument();
+            for (String option : List.of("size", "max")) {
+                if (info.options().containsKey(option)) {
+                    original.put(option, info.options().get(option));
+                }
+            }
+            run.metadata().recordRelaxedCapped(run.id(), info.namespace(), original);
         }
     }
 

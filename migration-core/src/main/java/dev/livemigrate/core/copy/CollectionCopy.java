@@ -25,7 +25,8 @@ import java.util.List;
  * Copies one collection whole while the migration syncs: one that the catalog shows and no change
  * event accounts for (created with its documents by a rename, {@code $out}, a restore), or one renamed
  * into the selection. The target is dropped and created again (relaxed for syncing), the source's
- * current documents copied partition by partition, the indexes built, and the collection marked DONE.
+ * current documents copied partition by partition (a capped or time-series collection in one, emptied
+ * before each attempt), the indexes built, and the collection marked DONE.
  *
  * <p>The caller holds back the collection's change events until this returns and replays them from a
  * point taken before it started: replay over a later snapshot converges, exactly as after the initial
@@ -43,26 +44,56 @@ public final class CollectionCopy {
     public static long copyWhole(RunContext run, CollectionInfo info, Namespace target) {
         Namespace ns = info.namespace();
         run.metadata().setStatus(run.id(), ns, CollectionStatus.CREATED);
-        run.destination().getDatabase(target.database()).getCollection(target.collection()).drop();
         run.metadata().forgetRelaxedIndexes(run.id(), ns);
-        DestinationCollections.create(run.destination(), info, target, true);
+        recreate(run, info, target);
         SourceCatalog.Stats stats = SourceCatalog.stats(run.source(), ns);
         MongoCollection<RawBsonDocument> from = run.source().getDatabase(ns.database()).getCollection(ns.collection(), RawBsonDocument.class);
         MongoCollection<RawBsonDocument> to = run.destination().getDatabase(target.database())
                 .getCollection(target.collection(), RawBsonDocument.class);
-        List<Partition> plan = Partitioner.plan(run.source().getDatabase(ns.database()).getCollection(ns.collection(), BsonDocument.class),
-                stats.count(), stats.sizeBytes(), run.spec().partitionSizeBytes());
-        PartitionCopier copier = new PartitionCopier(run.spec().batchSizeBytes());
+        List<Partition> plan = plan(run, info, stats);
+        PartitionCopier copier = copier(run, info);
         int cursorBatch = cursorBatchSize(stats, run.spec().batchSizeBytes());
         long documents = 0;
         for (Partition partition : plan) {
-            documents += Retries.run("copying partition " + partition.index() + " of " + ns, COPY_ATTEMPTS,
-                    () -> copier.copy(from, to, partition, cursorBatch, () -> false, (d, b) -> { })).documents();
+            documents += Retries.run("copying partition " + partition.index() + " of " + ns, COPY_ATTEMPTS, () -> {
+                if (inOneStream(info)) {
+                    recreate(run, info, target); // what a failed attempt inserted must not stay
+                }
+                return copier.copy(from, to, partition, cursorBatch, () -> false, (d, b) -> { });
+            }).documents();
         }
         buildIndexes(run, ns, target);
         run.metadata().setStatus(run.id(), ns, CollectionStatus.DONE);
         LOG.info("{} copied whole to {} during sync: {} document(s)", ns, target, documents);
         return documents;
+    }
+
+    /**
+     * Whether a collection is copied as one partition, emptied before each attempt: a capped collection
+     * (read in natural order and inserted in order, so the destination evicts what the source evicts) and a
+     * time-series collection (no unique {@code _id}: a document copied twice would be a second measurement).
+     */
+    static boolean inOneStream(CollectionInfo info) {
+        return info.isCapped() || info.isTimeSeries();
+    }
+
+    /** The partitions of a collection: one for a collection copied in one stream, else by {@code _id}. */
+    static List<Partition> plan(RunContext run, CollectionInfo info, SourceCatalog.Stats stats) {
+        Namespace ns = info.namespace();
+        return inOneStream(info) ? List.of(Partition.whole())
+                : Partitioner.plan(run.source().getDatabase(ns.database()).getCollection(ns.collection(), BsonDocument.class),
+                        stats.count(), stats.sizeBytes(), run.spec().partitionSizeBytes());
+    }
+
+    /** The copier for a collection's partitions: in natural order for a capped collection. */
+    static PartitionCopier copier(RunContext run, CollectionInfo info) {
+        return new PartitionCopier(run.spec().batchSizeBytes(), info.isCapped());
+    }
+
+    /** Drops the destination collection and creates it again, empty, as the run needs it. */
+    static void recreate(RunContext run, CollectionInfo info, Namespace target) {
+        run.destination().getDatabase(target.database()).getCollection(target.collection()).drop();
+        DestinationCollections.create(run, info, target);
     }
 
     /**

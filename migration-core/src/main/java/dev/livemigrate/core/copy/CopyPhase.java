@@ -9,10 +9,9 @@ import dev.livemigrate.core.RunSignals;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.DestinationCollections;
 import dev.livemigrate.core.catalog.SourceCatalog;
+import dev.livemigrate.core.state.CollectionRecord;
 import dev.livemigrate.core.state.MetadataStore;
-import dev.livemigrate.core.state.MetadataStore.CollectionRecord;
 import dev.livemigrate.core.state.MetadataStore.CollectionStatus;
-import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
@@ -30,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * in parallel ({@code copyParallelism} at a time), builds each collection's indexes once its partitions
  * are copied, and creates the views last. Every step is recorded in the metadata, so a run started again
  * skips what is done: finished partitions and collections are not copied again, and an unfinished
- * partition is copied again whole (documents already there are recognised by their duplicate key).
+ * partition is copied again whole (documents already there are recognised by their duplicate key). A
+ * capped or time-series collection is one partition, copied in one stream into a collection emptied
+ * before each attempt ({@link CollectionCopy#inOneStream}).
  */
 public final class CopyPhase {
 
@@ -82,8 +83,7 @@ public final class CopyPhase {
         Map<Namespace, CollectionRecord> records = metadata.collections(run.id());
         for (CollectionInfo info : run.selection().collections().values()) {
             if (!info.isView() && !records.get(info.namespace()).reached(CollectionStatus.CREATED)) {
-                DestinationCollections.create(run.destination(), info, run.selection().target(info.namespace()),
-                        run.spec().continuousSync());
+                DestinationCollections.create(run, info, run.selection().target(info.namespace()));
                 metadata.setStatus(run.id(), info.namespace(), CollectionStatus.CREATED);
             }
         }
@@ -161,8 +161,7 @@ public final class CopyPhase {
         Namespace ns = info.namespace();
         List<Partition> plan = record.plan();
         if (!record.reached(CollectionStatus.PLANNED)) {
-            plan = Partitioner.plan(run.source().getDatabase(ns.database()).getCollection(ns.collection(), BsonDocument.class),
-                    stats.count(), stats.sizeBytes(), run.spec().partitionSizeBytes());
+            plan = CollectionCopy.plan(run, info, stats);
             run.metadata().savePlan(run.id(), ns, plan, stats.count(), stats.sizeBytes());
             LOG.info("{}: {} documents, {} bytes, {} partition(s)", ns, stats.count(), stats.sizeBytes(), plan.size());
         }
@@ -177,18 +176,20 @@ public final class CopyPhase {
         int cursorBatch = CollectionCopy.cursorBatchSize(stats, run.spec().batchSizeBytes());
         for (Partition partition : pending) {
             group.submit(ns, () -> {
-                if (copyPartition(ns, partition, cursorBatch) && remaining.decrementAndGet() == 0) {
+                if (copyPartition(info, partition, cursorBatch) && remaining.decrementAndGet() == 0) {
                     finishCollection(info);
                 }
             });
         }
     }
 
-    private boolean copyPartition(Namespace ns, Partition partition, int cursorBatch) {
+    private boolean copyPartition(CollectionInfo info, Partition partition, int cursorBatch) {
         if (signals.stopRequested()) {
             return false;
         }
+        Namespace ns = info.namespace();
         Namespace target = run.selection().target(ns);
+        PartitionCopier copier = CollectionCopy.inOneStream(info) ? CollectionCopy.copier(run, info) : this.copier;
         MongoCollection<RawBsonDocument> from = run.source().getDatabase(ns.database())
                 .getCollection(ns.collection(), RawBsonDocument.class);
         MongoCollection<RawBsonDocument> to = run.destination().getDatabase(target.database())
@@ -198,6 +199,9 @@ public final class CopyPhase {
         PartitionCopier.Result result = Retries.run("copying partition " + partition.index() + " of " + ns, COPY_ATTEMPTS, () -> {
             // a retry copies the partition again; count only what the successful attempt read
             counters.copied(-docs.getAndSet(0), -bytes.getAndSet(0));
+            if (CollectionCopy.inOneStream(info)) {
+                CollectionCopy.recreate(run, info, target); // what an earlier attempt (or run) inserted must not stay
+            }
             return copier.copy(from, to, partition, cursorBatch, signals::stopRequested, (d, b) -> {
                 docs.addAndGet(d);
                 bytes.addAndGet(b);

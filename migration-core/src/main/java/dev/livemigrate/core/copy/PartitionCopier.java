@@ -2,9 +2,12 @@ package dev.livemigrate.core.copy;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.InsertManyOptions;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.RawBsonDocument;
 
 import java.util.List;
@@ -14,6 +17,11 @@ import java.util.function.BooleanSupplier;
  * Copies one partition: reads it from the source as raw documents and writes it to the destination in
  * byte-bounded, unordered batches. A partition may be copied again after a crash: documents already on
  * the destination are recognised by their duplicate-key error and skipped, never written twice.
+ *
+ * <p>In natural order (a capped collection, copied as one partition) the source is read in insertion
+ * order ({@code $natural}) and the batches are ordered inserts, so the destination holds the documents in
+ * the source's order and evicts the same ones. Such a copy is not idempotent: the caller empties the
+ * destination collection before each attempt.
  */
 public final class PartitionCopier {
 
@@ -23,10 +31,21 @@ public final class PartitionCopier {
     private static final InsertManyOptions INSERT_OPTIONS =
             new InsertManyOptions().ordered(false).bypassDocumentValidation(true);
 
+    private static final InsertManyOptions ORDERED_INSERT_OPTIONS =
+            new InsertManyOptions().ordered(true).bypassDocumentValidation(true);
+    private static final BsonDocument NATURAL_ORDER = new BsonDocument("$natural", new BsonInt32(1));
+
     private final int batchSizeBytes;
+    private final boolean naturalOrder;
 
     public PartitionCopier(int batchSizeBytes) {
+        this(batchSizeBytes, false);
+    }
+
+    /** @param naturalOrder read in {@code $natural} order and insert in that order */
+    public PartitionCopier(int batchSizeBytes, boolean naturalOrder) {
         this.batchSizeBytes = batchSizeBytes;
+        this.naturalOrder = naturalOrder;
     }
 
     /** Counts what a copy moved. */
@@ -48,12 +67,13 @@ public final class PartitionCopier {
         CopyBatcher batcher = new CopyBatcher(batchSizeBytes);
         long documents = 0;
         long bytes = 0;
-        try (MongoCursor<RawBsonDocument> cursor = source.find(partition.filter()).batchSize(cursorBatchSize).cursor()) {
+        FindIterable<RawBsonDocument> find = source.find(partition.filter()).batchSize(cursorBatchSize);
+        try (MongoCursor<RawBsonDocument> cursor = (naturalOrder ? find.sort(NATURAL_ORDER) : find).cursor()) {
             while (cursor.hasNext()) {
                 RawBsonDocument document = cursor.next();
                 List<RawBsonDocument> full = batcher.add(document);
                 if (full != null) {
-                    long batchBytes = write(destination, full);
+                    long batchBytes = write(destination, full, naturalOrder);
                     documents += full.size();
                     bytes += batchBytes;
                     progress.copied(full.size(), batchBytes);
@@ -65,7 +85,7 @@ public final class PartitionCopier {
         }
         if (!batcher.isEmpty()) {
             List<RawBsonDocument> rest = batcher.take();
-            long batchBytes = write(destination, rest);
+            long batchBytes = write(destination, rest, naturalOrder);
             documents += rest.size();
             bytes += batchBytes;
             progress.copied(rest.size(), batchBytes);
@@ -75,9 +95,17 @@ public final class PartitionCopier {
 
     /** Inserts a batch, tolerating documents that are already there; returns the batch's bytes. */
     static long write(MongoCollection<RawBsonDocument> destination, List<RawBsonDocument> batch) {
+        return write(destination, batch, false);
+    }
+
+    /** Inserts a batch; unordered, it tolerates documents that are already there; returns the batch's bytes. */
+    private static long write(MongoCollection<RawBsonDocument> destination, List<RawBsonDocument> batch, boolean ordered) {
         try {
-            destination.insertMany(batch, INSERT_OPTIONS);
+            destination.insertMany(batch, ordered ? ORDERED_INSERT_OPTIONS : INSERT_OPTIONS);
         } catch (MongoBulkWriteException e) {
+            if (ordered) {
+                throw e; // the rest of the batch was not written: the caller copies the collection again
+            }
             for (BulkWriteError error : e.getWriteErrors()) {
                 if (error.getCode() != DUPLICATE_KEY) {
                     throw e;

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.Random;
 
 /**
  * Splits a collection into disjoint partitions by {@code _id} that together cover every document,
@@ -94,7 +95,7 @@ public final class Partitioner {
 
     /** A uniform sample of ids read from a scan of the whole collection: for servers whose $sample fails. */
     private static List<BsonValue> reservoirSample(MongoCollection<BsonDocument> collection, int size) {
-        java.util.Random random = new java.util.Random();
+        Random random = new Random();
         List<BsonValue> sample = new ArrayList<>(size);
         long seen = 0;
         for (BsonDocument d : collection.find().projection(Projections.include("_id"))) {

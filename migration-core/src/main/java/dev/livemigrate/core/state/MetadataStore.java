@@ -35,6 +35,7 @@ import java.util.Optional;
 public final class MetadataStore {
 
     public static final String DATABASE = "__livemigrate";
+    private static final String CAPPED = "relaxedCapped";
 
     /** How far a collection has come; each status implies the ones before it. */
     public enum CollectionStatus {
@@ -145,9 +146,10 @@ public final class MetadataStore {
                 Updates.pull("relaxedIndexes", new BsonDocument("name", new BsonString(name))));
     }
 
-    /** Forgets every relaxed index of a collection the source dropped (or renamed out of the selection). */
+    /** Forgets every relaxed index (and capped size) of a collection dropped or renamed out of the selection. */
     public void forgetRelaxedIndexes(String migrationId, Namespace source) {
-        collections.updateOne(collectionId(migrationId, source), Updates.unset("relaxedIndexes"));
+        collections.updateOne(collectionId(migrationId, source),
+                Updates.combine(Updates.unset("relaxedIndexes"), Updates.unset(CAPPED)));
     }
 
     /**
@@ -162,12 +164,32 @@ public final class MetadataStore {
                 .append("stream", new BsonString(source.fullName()))));
     }
 
-    /** Moves the relaxed indexes of a renamed collection to its new name (recorded already). */
+    /** Moves the relaxed indexes (and capped size) of a renamed collection to its new name (recorded already). */
     public void moveRelaxedIndexes(String migrationId, Namespace from, Namespace to) {
         List<BsonDocument> specs = relaxedIndexes(migrationId, from);
+        BsonDocument record = collections.find(collectionId(migrationId, from)).first();
         forgetRelaxedIndexes(migrationId, to);
         specs.forEach(spec -> collections.updateOne(collectionId(migrationId, to), Updates.push("relaxedIndexes", spec)));
+        if (record != null && record.isDocument(CAPPED)) {
+            collections.updateOne(collectionId(migrationId, to), Updates.set(CAPPED, record.getDocument(CAPPED)));
+        }
         forgetRelaxedIndexes(migrationId, from);
+    }
+
+    /** Records a capped collection's source {@code {size, max}} (created larger for syncing), for cutover to restore. */
+    public void recordRelaxedCapped(String migrationId, Namespace source, BsonDocument original) {
+        collections.updateOne(collectionId(migrationId, source), Updates.set(CAPPED, original));
+    }
+
+    /** The recorded original capped sizes, by destination namespace. */
+    public Map<Namespace, BsonDocument> relaxedCapped(String migrationId) {
+        Map<Namespace, BsonDocument> found = new LinkedHashMap<>();
+        collections.find(Filters.eq("_id.m", migrationId)).forEach(d -> {
+            if (d.isDocument(CAPPED)) {
+                found.put(Namespace.parse(d.getString("target").getValue()), d.getDocument(CAPPED));
+            }
+        });
+        return found;
     }
 
     /** The original definitions of relaxed indexes, by destination namespace. */
@@ -254,32 +276,5 @@ public final class MetadataStore {
 
     private static BsonDateTime now() {
         return new BsonDateTime(System.currentTimeMillis());
-    }
-
-    /** A persisted collection entry. */
-    public record CollectionRecord(Namespace source, Namespace target, String type, CollectionStatus status,
-                                   List<Partition> plan, long count, long sizeBytes) {
-
-        static CollectionRecord from(BsonDocument d) {
-            List<Partition> plan = new ArrayList<>();
-            if (d.containsKey("partitions")) {
-                BsonArray filters = d.getArray("partitions");
-                for (int i = 0; i < filters.size(); i++) {
-                    plan.add(new Partition(i, filters.get(i).asDocument()));
-                }
-            }
-            return new CollectionRecord(
-                    Namespace.parse(d.getDocument("_id").getString("ns").getValue()),
-                    Namespace.parse(d.getString("target").getValue()),
-                    d.getString("type").getValue(),
-                    CollectionStatus.valueOf(d.getString("status").getValue()),
-                    plan,
-                    d.containsKey("count") ? d.getInt64("count").getValue() : 0,
-                    d.containsKey("size") ? d.getInt64("size").getValue() : 0);
-        }
-
-        public boolean reached(CollectionStatus s) {
-            return status.compareTo(s) >= 0;
-        }
     }
 }

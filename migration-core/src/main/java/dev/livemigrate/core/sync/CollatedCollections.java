@@ -14,11 +14,12 @@ import java.util.function.Predicate;
 
 /**
  * Which source collections must have their changes applied strictly in order, in one lane: those whose
- * default collation is not simple. There two {@code _id}s that differ in bytes ({@code "a"}, {@code "A"})
- * can be one document, which no hash of the {@code _id} can see.
+ * default collation is not simple, and capped collections. In the first, two {@code _id}s that differ in
+ * bytes ({@code "a"}, {@code "A"}) can be one document, which no hash of the {@code _id} can see; in a
+ * capped collection the order of inserts across documents decides which documents are evicted.
  *
  * <p>A namespace is looked up once, on the source's {@code listCollections} options, the first time an
- * event of it is routed, and the answer is kept: a collection's collation cannot change while it exists,
+ * event of it is routed, and the answer is kept: a collection's collation (or being capped) cannot change while it exists,
  * and a routing that changed while its events are queued would reorder them. A namespace the source does
  * not list (gone already) is treated as collated: one lane is always right. {@link #forget} drops the
  * answer when a drop or rename ends the collection's life, after the lanes drained for that DDL event; the
@@ -48,7 +49,7 @@ final class CollatedCollections implements Predicate<Namespace> {
     public boolean test(Namespace ns) {
         return known.computeIfAbsent(ns, n -> {
             CollectionInfo info = lookup.apply(n);
-            return info == null || hasNonSimpleCollation(info.options());
+            return info == null || hasNonSimpleCollation(info.options()) || info.isCapped();
         });
     }
 

@@ -161,7 +161,7 @@ final class DdlApplier {
 
     /** Creates a collection that appeared on the source, as syncing needs it; one that exists is kept. */
     void createCollection(CollectionInfo info, Namespace target) {
-        DestinationCollections.create(run.destination(), info, target, true);
+        DestinationCollections.create(run, info, target);
     }
 
     /** Counts a collection created on the source that no create event reported. */

@@ -7,7 +7,6 @@ import dev.livemigrate.Namespace;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
-import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonNumber;
 import org.bson.BsonString;
@@ -35,6 +34,8 @@ public final class IndexRelaxation {
     private static final Logger LOG = LoggerFactory.getLogger(IndexRelaxation.class);
     /** Most conflicting keys a restore reports per index. */
     static final int MAX_REPORTED_CONFLICTS = 20;
+    private static final int DUPLICATE_KEY = 11000;
+    private static final int CANNOT_CONVERT_INDEX_TO_UNIQUE = 359;
 
     private IndexRelaxation() {
     }
@@ -65,7 +66,14 @@ public final class IndexRelaxation {
         return relaxed;
     }
 
-    /** What a restore did. */
+    /**
+     * What a restore did.
+     *
+     * @param restored  indexes back to their original definition
+     * @param conflicts unique indexes left relaxed, each with what the server said breaks it: {@code {keyValue:
+     *                  ..., keyPattern: ...}} from a duplicate-key error, or {@code {ids: [...]}} from a refused
+     *                  {@code collMod} conversion
+     */
     public record RestoreReport(List<String> restored, Map<String, List<BsonDocument>> conflicts) {
         public boolean clean() {
             return conflicts.isEmpty();
@@ -74,8 +82,9 @@ public final class IndexRelaxation {
 
     /**
      * Puts back the original definitions of relaxed indexes of one destination collection. A unique index
-     * whose keys are not unique on the destination is left relaxed and reported with the offending keys.
-     * Uses {@code collMod} where the server has it and rebuilds the index where it does not.
+     * is made unique by the server itself, so a conflict is what its own semantics find (multikey entries,
+     * collation-equal strings, null and missing alike): the index is then left relaxed and the server's
+     * report kept. Uses {@code collMod} where the server has it and rebuilds the index where it does not.
      */
     public static RestoreReport restore(MongoClient destination, Namespace target, List<BsonDocument> originals) {
         MongoDatabase db = destination.getDatabase(target.database());
@@ -83,88 +92,104 @@ public final class IndexRelaxation {
         Map<String, List<BsonDocument>> conflicts = new LinkedHashMap<>();
         for (BsonDocument original : originals) {
             String name = original.getString("name").getValue();
-            boolean unique = original.getBoolean("unique", BsonBoolean.FALSE).getValue();
-            if (unique) {
-                List<BsonDocument> duplicates = duplicateKeys(db, target, original);
-                if (!duplicates.isEmpty()) {
-                    conflicts.put(name, duplicates);
-                    continue;
-                }
+            List<BsonDocument> found = restoreOne(db, target, original);
+            if (found.isEmpty()) {
+                restored.add(name);
+            } else {
+                conflicts.put(name, found);
             }
-            if (!collMod(db, target, original, unique)) {
-                rebuild(db, target, original);
-            }
-            restored.add(name);
         }
         return new RestoreReport(restored, conflicts);
     }
 
-    /** Key values held by more than one document, as {@code {key: {...}, ids: [...]}}, at most a few. */
-    static List<BsonDocument> duplicateKeys(MongoDatabase db, Namespace target, BsonDocument index) {
-        BsonDocument groupKey = new BsonDocument();
-        BsonDocument present = new BsonDocument();
-        int i = 0;
-        for (String field : index.getDocument("key").keySet()) {
-            groupKey.put("k" + i++, new BsonString("$" + field));
-            present.put(field, new BsonDocument("$exists", BsonBoolean.TRUE));
-        }
-        List<BsonDocument> pipeline = new ArrayList<>();
-        if (index.isDocument("partialFilterExpression")) {
-            pipeline.add(new BsonDocument("$match", index.getDocument("partialFilterExpression")));
-        }
-        if (index.getBoolean("sparse", BsonBoolean.FALSE).getValue()) {
-            pipeline.add(new BsonDocument("$match", present));
-        }
-        pipeline.add(new BsonDocument("$group", new BsonDocument("_id", groupKey)
-                .append("n", new BsonDocument("$sum", new BsonInt32(1)))
-                .append("ids", new BsonDocument("$push", new BsonString("$_id")))));
-        pipeline.add(new BsonDocument("$match", new BsonDocument("n", new BsonDocument("$gt", new BsonInt32(1)))));
-        pipeline.add(new BsonDocument("$limit", new BsonInt32(MAX_REPORTED_CONFLICTS)));
-        List<BsonDocument> found = new ArrayList<>();
-        List<String> fields = new ArrayList<>(index.getDocument("key").keySet());
-        db.getCollection(target.collection(), BsonDocument.class).aggregate(pipeline).forEach(d -> {
-            BsonDocument key = new BsonDocument();
-            BsonDocument values = d.getDocument("_id");
-            for (int k = 0; k < fields.size(); k++) {
-                BsonValue v = values.get("k" + k);
-                key.put(fields.get(k), v == null ? org.bson.BsonNull.VALUE : v);
-            }
-            found.add(new BsonDocument("key", key).append("ids", d.getArray("ids", new BsonArray())));
-        });
-        return found;
+    /** Builds an index relaxed again (after a cutover that did not go through restored it). */
+    public static void relaxAgain(MongoClient destination, Namespace target, BsonDocument original) {
+        rebuildAs(destination.getDatabase(target.database()), target, relax(original));
     }
 
-    private static boolean collMod(MongoDatabase db, Namespace target, BsonDocument original, boolean unique) {
+    private static List<BsonDocument> restoreOne(MongoDatabase db, Namespace target, BsonDocument original) {
         String name = original.getString("name").getValue();
-        try {
-            if (unique) {
-                if (original.containsKey("expireAfterSeconds")) {
-                    return false; // both at once: rebuild
+        boolean unique = original.getBoolean("unique", BsonBoolean.FALSE).getValue();
+        boolean ttl = original.containsKey("expireAfterSeconds");
+        if (unique && !ttl) {
+            if (collModIndex(db, target, new BsonDocument("name", new BsonString(name)).append("prepareUnique", BsonBoolean.TRUE))) {
+                try {
+                    db.runCommand(collModCommand(target, new BsonDocument("name", new BsonString(name)).append("unique", BsonBoolean.TRUE)));
+                    return List.of();
+                } catch (MongoCommandException e) {
+                    if (e.getErrorCode() != CANNOT_CONVERT_INDEX_TO_UNIQUE) {
+                        throw e;
+                    }
+                    // take prepareUnique back, so syncing can go on with the index as it was
+                    if (!collModIndex(db, target, new BsonDocument("name", new BsonString(name)).append("prepareUnique", BsonBoolean.FALSE))) {
+                        rebuildAs(db, target, relax(original));
+                    }
+                    return violations(e);
                 }
-                db.runCommand(new BsonDocument("collMod", new BsonString(target.collection()))
-                        .append("index", new BsonDocument("name", new BsonString(name)).append("prepareUnique", BsonBoolean.TRUE)));
-                db.runCommand(new BsonDocument("collMod", new BsonString(target.collection()))
-                        .append("index", new BsonDocument("name", new BsonString(name)).append("unique", BsonBoolean.TRUE)));
-            } else {
-                db.runCommand(new BsonDocument("collMod", new BsonString(target.collection()))
-                        .append("index", new BsonDocument("name", new BsonString(name))
-                                .append("expireAfterSeconds", original.get("expireAfterSeconds"))));
             }
+        } else if (!unique && collModIndex(db, target, new BsonDocument("name", new BsonString(name))
+                .append("expireAfterSeconds", original.get("expireAfterSeconds")))) {
+            return List.of();
+        }
+        try {
+            rebuildAs(db, target, original);
+            return List.of();
+        } catch (MongoCommandException e) {
+            if (e.getErrorCode() != DUPLICATE_KEY) {
+                throw e;
+            }
+            rebuildAs(db, target, relax(original));
+            return List.of(duplicateKey(e));
+        }
+    }
+
+    /** {@code collMod} of one index; {@code false} when the server refuses it (no collMod, or too old for the option). */
+    private static boolean collModIndex(MongoDatabase db, Namespace target, BsonDocument index) {
+        try {
+            db.runCommand(collModCommand(target, index));
             return true;
         } catch (MongoCommandException e) {
-            LOG.debug("collMod of index {} on {} refused ({}); rebuilding it", name, target, e.getErrorMessage());
+            LOG.debug("collMod {} on {} refused ({}); rebuilding instead", index.toJson(), target, e.getErrorMessage());
             return false;
         }
     }
 
-    private static void rebuild(MongoDatabase db, Namespace target, BsonDocument original) {
-        String name = original.getString("name").getValue();
+    private static BsonDocument collModCommand(Namespace target, BsonDocument index) {
+        return new BsonDocument("collMod", new BsonString(target.collection())).append("index", index);
+    }
+
+    /** What a duplicate-key error names: the key pattern and value (and collation) MongoDB 4.4+ attach, else its message. */
+    private static BsonDocument duplicateKey(MongoCommandException e) {
+        BsonDocument response = e.getResponse();
+        BsonDocument conflict = new BsonDocument();
+        for (String field : List.of("keyPattern", "keyValue", "collation")) {
+            if (response.containsKey(field)) {
+                conflict.put(field, response.get(field));
+            }
+        }
+        if (!conflict.containsKey("keyValue")) {
+            conflict.put("error", new BsonString(e.getErrorMessage()));
+        }
+        return conflict;
+    }
+
+    /** The {@code violations} of a refused unique conversion ({@code [{ids: [...]}, ...]}), at most a few. */
+    private static List<BsonDocument> violations(MongoCommandException e) {
+        BsonArray violations = e.getResponse().getArray("violations", new BsonArray());
+        if (violations.isEmpty()) {
+            return List.of(new BsonDocument("error", new BsonString(e.getErrorMessage())));
+        }
+        return violations.stream().limit(MAX_REPORTED_CONFLICTS).map(BsonValue::asDocument).toList();
+    }
+
+    private static void rebuildAs(MongoDatabase db, Namespace target, BsonDocument definition) {
+        String name = definition.getString("name").getValue();
         try {
             db.runCommand(new BsonDocument("dropIndexes", new BsonString(target.collection())).append("index", new BsonString(name)));
         } catch (MongoCommandException e) {
             LOG.debug("dropping index {} on {}: {}", name, target, e.getErrorMessage());
         }
         db.runCommand(new BsonDocument("createIndexes", new BsonString(target.collection()))
-                .append("indexes", new BsonArray(List.of(original))));
+                .append("indexes", new BsonArray(List.of(definition))));
     }
 }

@@ -100,14 +100,14 @@ class ChangeApplierTest {
 
     @Test
     void pathsAreAmbiguousWithoutDisambiguatedPathsOrWhenItNamesThem() {
-        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {a: 1, '0': 2}, removedFields: ['b']}"))).isFalse();
-        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.b': 1}, removedFields: []}"))).isTrue();
-        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {}, removedFields: [],"
+        assertThat(UpdateDescriptions.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {a: 1, '0': 2}, removedFields: ['b']}"))).isFalse();
+        assertThat(UpdateDescriptions.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.b': 1}, removedFields: []}"))).isTrue();
+        assertThat(UpdateDescriptions.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {}, removedFields: [],"
                 + " truncatedArrays: [{field: 'a.b', newSize: 1}]}"))).isTrue();
-        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.b': 1}, disambiguatedPaths: {}}"))).isFalse();
-        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.0.1': 1},"
+        assertThat(UpdateDescriptions.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.b': 1}, disambiguatedPaths: {}}"))).isFalse();
+        assertThat(UpdateDescriptions.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.0.1': 1},"
                 + " disambiguatedPaths: {'a.0.1': ['a', 0, '1']}}"))).isTrue();
-        assertThat(ChangeApplier.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.$b': 1}, disambiguatedPaths: {}}"))).isTrue();
+        assertThat(UpdateDescriptions.hasAmbiguousPaths(BsonDocument.parse("{updatedFields: {'a.$b': 1}, disambiguatedPaths: {}}"))).isTrue();
     }
 
     @Test
@@ -132,7 +132,7 @@ class ChangeApplierTest {
 
     @Test
     void diffWritesTruncateBeforeSetting() {
-        var writes = ChangeApplier.diffWrites(BsonDocument.parse("{_id: 1}"), recorded.get(0).updateDescription());
+        var writes = UpdateDescriptions.diffWrites(BsonDocument.parse("{_id: 1}"), recorded.get(0).updateDescription());
         assertThat(writes).hasSize(2);
         assertThat(((com.mongodb.client.model.UpdateOneModel<?>) writes.get(0)).getUpdate().toBsonDocument())
                 .isEqualTo(BsonDocument.parse("{$push: {history: {$each: [], $slice: 2}}}"));

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Which namespaces go to one lane, on the recorded {@code listCollections} reply shaped like MongoDB's
  * (src/test/resources/recorded/listCollections.json: {@code shop.contacts} has a French, strength-2
- * collation); the embedded server lists every collection with empty options.
+ * collation, {@code shop.events} is capped); the embedded server lists every collection with empty
+ * options and cannot create capped collections.
  */
 class CollatedCollectionsTest {
 
@@ -32,9 +33,15 @@ class CollatedCollectionsTest {
     @Test
     void aCollectionWithANonSimpleDefaultCollationGoesInOrderOthersById() {
         assertThat(collated.test(Namespace.parse("shop.contacts"))).isTrue();
-        assertThat(collated.test(Namespace.parse("shop.events"))).isFalse();
+        assertThat(collated.test(Namespace.parse("shop.clustered"))).isFalse();
         assertThat(CollatedCollections.hasNonSimpleCollation(BsonDocument.parse("{collation: {locale: 'simple'}}"))).isFalse();
         assertThat(CollatedCollections.hasNonSimpleCollation(BsonDocument.parse("{}"))).isFalse();
+    }
+
+    /** Which documents a capped collection evicts depends on the order of inserts across documents. */
+    @Test
+    void aCappedCollectionGoesInOrder() {
+        assertThat(collated.test(Namespace.parse("shop.events"))).isTrue();
     }
 
     @Test
