@@ -1,6 +1,7 @@
 package dev.livemigrate.validation;
 
 import com.google.auto.service.AutoService;
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.ValidationFinding;
@@ -178,7 +179,9 @@ public final class OplogWindowValidator implements Validator {
                     + " (rs.printReplicationInfo() on each shard's primary) against the copy time"));
         } else if (hello.containsKey("setName")) {
             findings.add(ValidationFinding.warning("OPLOG_WINDOW_UNKNOWN", "the source's oplog (local.oplog.rs) could not be read"
-                    + (cause == null ? ": it is empty" : ": " + cause.getMessage()), "grant the source user read on the local"
+                    + (cause == null ? ": it is empty"
+                    : cause instanceof MongoCommandException c ? ": " + c.getErrorCodeName() + ", " + c.getErrorMessage()
+                    : ": " + cause.getMessage()), "grant the source user read on the local"
                     + " database (clusterMonitor holds it), or check the window yourself with rs.printReplicationInfo()"));
         }
     }
