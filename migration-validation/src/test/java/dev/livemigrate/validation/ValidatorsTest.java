@@ -208,6 +208,12 @@ class ValidatorsTest {
                 "WARNING SOURCE_CANNOT_BLOCK_WRITES the source user 'mig' lacks the setUserWriteBlockMode action on the cluster, so the"
                         + " engine cannot block writes at cutover");
         assertThat(refused.get(0).remedy()).contains("grantRolesToUser('mig', ['readAnyDatabase'])");
+        // a user who may not even list a database's collections is told so, not left with a check that could not run
+        impostor.refuse("listCollections@sales", Replies.unauthorized("sales", "listCollections: 1, filter: {}"));
+        assertThat(findings(new PrivilegesValidator(), impostor, destination(Roles.READ_WRITE_ANY_DATABASE, Roles.RESTORE), true))
+                .startsWith("ERROR SOURCE_MISSING_PRIVILEGE the source user 'mig' may not list the namespaces to migrate: Unauthorized,"
+                        + " not authorized on sales to execute command { listCollections: 1, filter: {} }",
+                        "ERROR SOURCE_MISSING_PRIVILEGE the source user 'mig' lacks listDatabases on the cluster");
     }
 
     @Test
