@@ -1,6 +1,7 @@
 package dev.livemigrate.validation;
 
 import com.google.auto.service.AutoService;
+import com.mongodb.MongoCommandException;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.CommandRunner;
@@ -39,6 +40,8 @@ public final class PrivilegesValidator implements Validator {
     static final Namespace METADATA = new Namespace("__livemigrate", "migrations");
     static final List<String> METADATA_ACTIONS = List.of("insert", "update", "remove", "find", "createCollection", "createIndex");
     private static final int LISTED = 5;
+    /** MongoDB's Unauthorized error code (src/mongo/base/error_codes.yml). */
+    private static final int UNAUTHORIZED = 13;
 
     @Override
     public String name() {
@@ -49,8 +52,20 @@ public final class PrivilegesValidator implements Validator {
     public List<ValidationFinding> validate(ValidationContext context) {
         List<ValidationFinding> findings = new ArrayList<>();
         boolean live = context.spec().continuousSync();
-        List<Namespace> selected = SourceData.read(context).selectedCollections();
         BsonDocument sourceAuth = authInfo(context.source());
+        List<Namespace> selected;
+        try {
+            selected = SourceData.read(context).selectedCollections();
+        } catch (MongoCommandException e) {
+            if (e.getErrorCode() != UNAUTHORIZED || !authenticated(new ArrayList<>(), "source", sourceAuth)) {
+                throw e;
+            }
+            findings.add(ValidationFinding.error("SOURCE_MISSING_PRIVILEGE", "the source user '" + user(sourceAuth) + "' may not list"
+                    + " the namespaces to migrate: " + e.getErrorCodeName() + ", " + e.getErrorMessage(), "grant it listDatabases on"
+                    + " the cluster and listCollections on every database to migrate, for example"
+                    + " db.getSiblingDB('admin').grantRolesToUser('" + user(sourceAuth) + "', ['readAnyDatabase'])"));
+            selected = List.of();
+        }
         if (authenticated(findings, "source", sourceAuth)) {
             Privileges source = Privileges.of(sourceAuth);
             Map<String, Set<String>> missing = new LinkedHashMap<>();
