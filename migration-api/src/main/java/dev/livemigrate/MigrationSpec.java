@@ -69,6 +69,7 @@ public final class MigrationSpec {
     private final Duration cutoverDrainTimeout;
     private final java.time.Clock clock;
     private final List<MigrationListener> listeners;
+    private final List<String> acceptedUnfinishedChecks;
 
     private MigrationSpec(Builder b) {
         this.migrationId = b.migrationId;
@@ -93,6 +94,7 @@ public final class MigrationSpec {
         this.cutoverDrainTimeout = b.cutoverDrainTimeout;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
+        this.acceptedUnfinishedChecks = List.copyOf(b.acceptedUnfinishedChecks);
     }
 
     public static Builder builder() {
@@ -124,6 +126,7 @@ public final class MigrationSpec {
         b.excludes.addAll(existing.excludes);
         b.renames.putAll(existing.renames);
         b.listeners.addAll(existing.listeners);
+        b.acceptedUnfinishedChecks.addAll(existing.acceptedUnfinishedChecks);
         return b;
     }
 
@@ -235,6 +238,16 @@ public final class MigrationSpec {
         return listeners;
     }
 
+    /**
+     * The pre-flight checks, by {@link dev.livemigrate.spi.Validator#name() name}, that may fail or run out of
+     * time without refusing the start: their failure is then a WARNING instead of an ERROR. Empty by default.
+     *
+     * @since 0.1
+     */
+    public List<String> acceptedUnfinishedChecks() {
+        return acceptedUnfinishedChecks;
+    }
+
     @Override
     public String toString() {
         return "MigrationSpec{migrationId=" + migrationId
@@ -256,7 +269,8 @@ public final class MigrationSpec {
                 + ", cutoverWindow=" + cutoverWindow
                 + ", cutoverWindowExtension=" + cutoverWindowExtension
                 + ", expiryWarning=" + expiryWarning
-                + ", cutoverDrainTimeout=" + cutoverDrainTimeout + "}";
+                + ", cutoverDrainTimeout=" + cutoverDrainTimeout
+                + ", acceptedUnfinishedChecks=" + acceptedUnfinishedChecks + "}";
     }
 
     /** Builds a {@link MigrationSpec}; {@link #build()} checks every setting. */
@@ -284,6 +298,7 @@ public final class MigrationSpec {
         private Duration cutoverDrainTimeout = DEFAULT_CUTOVER_DRAIN_TIMEOUT;
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private final List<MigrationListener> listeners = new ArrayList<>();
+        private final List<String> acceptedUnfinishedChecks = new ArrayList<>();
 
         private Builder() {
         }
@@ -321,6 +336,16 @@ public final class MigrationSpec {
 
         public Builder rename(String from, String to) {
             renames.put(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"));
+            return this;
+        }
+
+        /**
+         * Lets the start go ahead when the named pre-flight check (for example {@code oplog-window}) fails or runs
+         * out of time: its failure becomes a WARNING. Without this, a check that can find ERRORs and could not
+         * finish is an ERROR.
+         */
+        public Builder acceptUnfinishedCheck(String checkName) {
+            acceptedUnfinishedChecks.add(Objects.requireNonNull(checkName, "checkName"));
             return this;
         }
 

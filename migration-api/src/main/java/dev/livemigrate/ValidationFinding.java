@@ -3,7 +3,7 @@ package dev.livemigrate;
 /**
  * One finding of a pre-flight check.
  *
- * @param code     stable identifier, for example {@code SOURCE_MISSING_ROLE}
+ * @param code     stable identifier, for example {@code SOURCE_MISSING_PRIVILEGE}
  * @param severity ERROR blocks the start, WARNING and INFO do not
  * @param message  what was found, naming the exact object (host, role, namespace)
  * @param remedy   what the operator can do about it

@@ -59,6 +59,7 @@ class MigrationSpecTest {
                 .cutoverDrainTimeout(Duration.ofMinutes(3))
                 .clock(Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC))
                 .listener(new MigrationListener() { })
+                .acceptUnfinishedCheck("oplog-window")
                 .build();
     }
 
@@ -69,7 +70,8 @@ class MigrationSpecTest {
                 + " properties={apiKey=<hidden>}}, destination=mongodb://bob:<hidden>@dst:27017, includes=[a.*, c.d], excludes=[a.tmp], renames={a.*=b.*},"
                 + " clearDestination=true, verify=true, copyParallelism=3, batchSizeBytes=1048576, partitionSizeBytes=33554432,"
                 + " connectTimeout=PT3S, continuousSync=false, updateMode=DIFF, applyLanes=5, lagThreshold=PT7S,"
-                + " cutoverWindow=PT50H, cutoverWindowExtension=PT6H, expiryWarning=PT2H, cutoverDrainTimeout=PT3M}");
+                + " cutoverWindow=PT50H, cutoverWindowExtension=PT6H, expiryWarning=PT2H, cutoverDrainTimeout=PT3M,"
+                + " acceptedUnfinishedChecks=[oplog-window]}");
     }
 
     @Test

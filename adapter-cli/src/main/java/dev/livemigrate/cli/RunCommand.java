@@ -18,6 +18,8 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -43,6 +45,9 @@ final class RunCommand implements Callable<Integer> {
     Endpoints endpoints = new Endpoints();
     @CommandLine.Mixin
     Selection selection = new Selection();
+    @Option(names = "--accept-unfinished-check", paramLabel = "CHECK", description = "Start even if this pre-flight"
+            + " check (by name, like oplog-window) fails or times out: its failure becomes a WARNING (repeatable).")
+    List<String> acceptedUnfinishedChecks = new ArrayList<>();
     @Option(names = "--clear-destination", description = "Drop destination namespaces the migration writes.")
     boolean clearDestination;
     @Option(names = "--verify", description = "Verify the destination after cutover.")
@@ -85,6 +90,7 @@ final class RunCommand implements Callable<Integer> {
                     }
                 });
         selection.applyTo(builder, spec.commandLine()).clearDestination(clearDestination);
+        acceptedUnfinishedChecks.forEach(builder::acceptUnfinishedCheck);
         if (lagThreshold != null) {
             builder.lagThreshold(lagThreshold);
         }

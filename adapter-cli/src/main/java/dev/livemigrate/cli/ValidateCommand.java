@@ -1,5 +1,6 @@
 package dev.livemigrate.cli;
 
+import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.ValidationReport;
@@ -8,6 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -25,6 +28,9 @@ final class ValidateCommand implements Callable<Integer> {
     boolean clearDestination;
     @Option(names = "--one-time-copy", description = "Check for a one-time copy instead of a live migration.")
     boolean oneTimeCopy;
+    @Option(names = "--accept-unfinished-check", paramLabel = "CHECK", description = "Start even if this pre-flight"
+            + " check (by name, like oplog-window) fails or times out: its failure becomes a WARNING (repeatable).")
+    List<String> acceptedUnfinishedChecks = new ArrayList<>();
     @Option(names = "--json", description = "The report as one JSON object.")
     boolean json;
 
@@ -34,7 +40,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ValidationReport report = Migrations.validate(selection.applyTo(endpoints.spec().continuousSync(!oneTimeCopy).clearDestination(clearDestination), spec.commandLine()).build());
+        MigrationSpec.Builder builder = selection.applyTo(endpoints.spec().continuousSync(!oneTimeCopy).clearDestination(clearDestination), spec.commandLine());
+        acceptedUnfinishedChecks.forEach(builder::acceptUnfinishedCheck);
+        ValidationReport report = Migrations.validate(builder.build());
         if (json) {
             out.println(report.toJson());
         } else {

@@ -12,10 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import static dev.livemigrate.core.testing.DataAssertions.assertSameDocuments;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +43,12 @@ class KilledProcessResumeTest {
         items.insertMany(seed);
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = new Thread(() -> {
-            for (int op = 0; writing.get() && op < 1500; op++) { // bounded: the embedded oplog is rescanned per read
+            // bounded (the embedded oplog is rescanned per read) and throttled to ~250 writes a second, so
+            // writes go on while each process runs: the second one always has changes of its own to apply
+            for (int op = 0; writing.get() && op < 6000; op++) {
+                if (op % 5 == 4) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
                 Object id = op % 2 == 0 ? (op % 20_000) : "k" + (op % 20_000 | 1);
                 items.updateOne(new Document("_id", id), new Document("$inc", new Document("n", 1)));
                 if (op % 7 == 0) {
@@ -69,15 +77,24 @@ class KilledProcessResumeTest {
         }
     }
 
-    /** Runs the CLI until a JSON line matches the pattern, then kills it without warning. */
+    /**
+     * Runs the CLI until a JSON line matches the pattern, then kills it without warning. A process that
+     * ends first fails the test with what it printed.
+     */
     private void killWhen(String progress) throws Exception {
-        CliProcess cli = new CliProcess(ProcessBuilder.Redirect.DISCARD, "run",
+        File stderr = File.createTempFile("killed-cli", ".log");
+        CliProcess cli = new CliProcess(ProcessBuilder.Redirect.to(stderr), "run",
                 "--source", source.connectionString(), "--destination", destination.connectionString(),
                 "--json", "--migration-id", "killed", "--lag-threshold", "0s");
         List<String> lines = cli.lines;
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5)).until(() -> lines.stream()
-                .anyMatch(l -> l.matches(".*" + progress + ".*")));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5)).until(() -> !cli.process.isAlive()
+                || lines.stream().anyMatch(l -> l.matches(".*" + progress + ".*")));
+        boolean alive = cli.process.isAlive();
         cli.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         cli.awaitOutput();
+        String printed = Files.readString(stderr.toPath());
+        assertThat(alive).as("the process ended before printing %s; it printed:%n%s%n%s", progress,
+                String.join("\n", lines), printed.substring(Math.max(0, printed.length() - 4000))).isTrue();
+        Files.deleteIfExists(stderr.toPath());
     }
 }

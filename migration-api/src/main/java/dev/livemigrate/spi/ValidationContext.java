@@ -4,6 +4,7 @@ import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Namespace;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a {@link Validator} may look at.
@@ -26,6 +27,16 @@ public interface ValidationContext {
      */
     default boolean selects(Namespace sourceNamespace) {
         return !sourceNamespace.isSystem();
+    }
+
+    /**
+     * Where the migration writes this source namespace on the destination, after the spec's renames; empty
+     * when the namespace is not selected. The default keeps the name of every selected namespace.
+     *
+     * @since 0.1
+     */
+    default Optional<Namespace> target(Namespace sourceNamespace) {
+        return selects(sourceNamespace) ? Optional.of(sourceNamespace) : Optional.empty();
     }
 
     /**

@@ -81,7 +81,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             }
             List<Namespace> conflicts = conflicts(destinationClient, destinationDatabases, mapping, spec.migrationId());
             ValidationReport validation = Validation.run(spec, source, sourceClient, destinationClient,
-                    ns -> mapper.select(ns).isPresent(), conflictFindings(conflicts, spec.clearDestination()));
+                    mapper::select, conflictFindings(conflicts, spec.clearDestination()));
             validation.findings().forEach(f -> LOG.info("pre-flight {} {}: {}", f.severity(), f.code(), f.message()));
             if (validation.hasErrors()) {
                 throw refusal(validation);
@@ -137,7 +137,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             } catch (ConfigurationException e) {
                 engine.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), "correct the namespace rules"));
             }
-            return Validation.run(spec, source, s, d, ns -> mapper.select(ns).isPresent(), engine);
+            return Validation.run(spec, source, s, d, mapper::select, engine);
         } finally {
             source.close();
         }

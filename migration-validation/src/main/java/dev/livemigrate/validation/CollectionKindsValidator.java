@@ -16,7 +16,10 @@ import java.util.Set;
  * Collections the engine cannot migrate faithfully to this destination, named one by one: time-series
  * collections to a destination before MongoDB 5.0, or in a live migration at all (change streams do not
  * cover them: an ERROR; a one-time copy takes them with a WARNING), queryable-encryption collections to
- * one before 7.0, and views whose source collection does not exist. Only the namespaces the migration selects are looked at.
+ * one before 7.0 (a destination's features are those of the lower of its binary version and its
+ * featureCompatibilityVersion: a 7.0 server at FCV 6.0 cannot create a 7.0 queryable-encryption
+ * collection), and views whose source collection does not exist. Only the namespaces the migration
+ * selects are looked at.
  */
 @AutoService(Validator.class)
 public final class CollectionKindsValidator implements Validator {
@@ -28,7 +31,7 @@ public final class CollectionKindsValidator implements Validator {
 
     @Override
     public List<ValidationFinding> validate(ValidationContext context) {
-        int[] destination = Commands.version(context.destination().run("admin", Commands.command("buildInfo")));
+        int[] destination = Commands.featureVersion(context.destination());
         boolean live = context.spec().continuousSync();
         List<ValidationFinding> findings = new ArrayList<>();
         SourceData source = SourceData.read(context);
@@ -44,8 +47,9 @@ public final class CollectionKindsValidator implements Validator {
                 BsonDocument options = c.getDocument("options", new BsonDocument());
                 if (type.equals("timeseries") && destination[0] < 5) {
                     findings.add(ValidationFinding.error("UNSUPPORTED_TIME_SERIES", "the time-series collection " + ns
-                            + " cannot be created on the destination's MongoDB " + destination[0] + "." + destination[1],
-                            "migrate to MongoDB 5.0 or newer, or exclude " + ns));
+                            + " cannot be created on the destination, whose features are those of MongoDB " + destination[0] + "."
+                            + destination[1], "migrate to MongoDB 5.0 or newer (featureCompatibilityVersion 5.0 or"
+                            + " higher), or exclude " + ns));
                 } else if (type.equals("timeseries") && live) {
                     findings.add(ValidationFinding.error("TIME_SERIES_NOT_SYNCED", "the time-series collection " + ns
                             + " cannot be synced: change streams do not report writes to time-series collections, so every"
@@ -58,7 +62,9 @@ public final class CollectionKindsValidator implements Validator {
                 }
                 if (options.containsKey("encryptedFields") && destination[0] < 7) {
                     findings.add(ValidationFinding.error("UNSUPPORTED_QUERYABLE_ENCRYPTION", "the queryable-encryption collection "
-                            + ns + " needs MongoDB 7.0 or newer on the destination", "upgrade the destination, or exclude " + ns));
+                            + ns + " needs MongoDB 7.0 or newer on the destination, with featureCompatibilityVersion 7.0 or higher; the"
+                            + " destination's features are those of " + destination[0] + "." + destination[1], "upgrade the"
+                            + " destination and set its featureCompatibilityVersion, or exclude " + ns));
                 }
                 if (type.equals("view") && options.isString("viewOn") && !names.contains(options.getString("viewOn").getValue())) {
                     findings.add(ValidationFinding.warning("VIEW_WITHOUT_SOURCE", "the view " + ns + " reads "

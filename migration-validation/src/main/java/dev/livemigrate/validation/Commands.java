@@ -33,6 +33,20 @@ final class Commands {
         return v instanceof BsonNumber n ? Optional.of(n.longValue()) : Optional.empty();
     }
 
+    /**
+     * {@code [major, minor]} of the features a server offers: the lower of its binary version ({@code buildInfo})
+     * and its featureCompatibilityVersion ({@code getParameter}), or the binary version where it reports none.
+     */
+    static int[] featureVersion(CommandRunner runner) {
+        int[] binary = version(runner.run("admin", command("buildInfo")));
+        Optional<int[]> fcv = tryRun(runner, "admin", new BsonDocument("getParameter", new BsonInt32(1))
+                .append("featureCompatibilityVersion", new BsonInt32(1)))
+                .filter(r -> r.isDocument("featureCompatibilityVersion") && r.getDocument("featureCompatibilityVersion").isString("version"))
+                .map(r -> r.getDocument("featureCompatibilityVersion").getString("version").getValue().split("\\."))
+                .map(p -> new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])});
+        return fcv.filter(f -> f[0] < binary[0] || (f[0] == binary[0] && f[1] < binary[1])).orElse(binary);
+    }
+
     /** {@code [major, minor]} of a {@code buildInfo} reply. */
     static int[] version(BsonDocument buildInfo) {
         if (buildInfo.isArray("versionArray")) {

@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * Destination free space ({@code dbStats} {@code fsTotalSize - fsUsedSize}) against what the source holds:
  * its {@code dataSize}, or its {@code storageSize} where that is smaller (a compressed source is stored
- * compressed on the destination too), with {@value #HEADROOM_PERCENT}% headroom for indexes and the oplog. Only the
+ * compressed on the destination too), plus the size of its indexes ({@code indexSize}, {@code totalIndexSize}; secondary
+ * indexes often add a third or more), with {@value #HEADROOM_PERCENT}% headroom for the oplog and growth. Only the
  * selected namespaces count: {@code dbStats} for a database copied whole, {@code collStats} for one copied in part.
  */
 @AutoService(Validator.class)
@@ -28,7 +29,8 @@ public final class DiskSpaceValidator implements Validator {
 
     @Override
     public List<ValidationFinding> validate(ValidationContext context) {
-        long needed = SourceData.read(context).size().stored();
+        SourceData.Size size = SourceData.read(context).size();
+        long needed = size.withIndexes();
         long withHeadroom = needed + needed * HEADROOM_PERCENT / 100;
         BsonDocument destination = Commands.tryRun(context.destination(), "admin", Commands.command("dbStats")).orElse(new BsonDocument());
         List<ValidationFinding> findings = new ArrayList<>();
@@ -36,16 +38,20 @@ public final class DiskSpaceValidator implements Validator {
         var used = Commands.number(destination, "fsUsedSize");
         if (total.isEmpty() || used.isEmpty()) {
             findings.add(ValidationFinding.warning("DESTINATION_FREE_SPACE_UNKNOWN", "the destination does not report its free disk space;"
-                    + " the source holds " + gib(needed), "make sure the destination has at least " + gib(withHeadroom) + " free"));
+                    + " the source holds " + holds(size), "make sure the destination has at least " + gib(withHeadroom) + " free"));
         } else if (total.get() - used.get() < withHeadroom) {
             findings.add(ValidationFinding.error("DESTINATION_DISK_TOO_SMALL", "the destination has " + gib(total.get() - used.get())
-                    + " free, the source holds " + gib(needed) + " (" + gib(withHeadroom) + " with headroom)",
+                    + " free, the source holds " + holds(size) + " (" + gib(withHeadroom) + " with headroom)",
                     "give the destination more disk, or migrate fewer namespaces"));
         } else {
-            findings.add(ValidationFinding.info("DESTINATION_DISK", gib(total.get() - used.get()) + " free on the destination for "
-                    + gib(needed) + " of source data"));
+            findings.add(ValidationFinding.info("DESTINATION_DISK", gib(total.get() - used.get()) + " free on the destination for the source's "
+                    + holds(size)));
         }
         return findings;
+    }
+
+    private static String holds(SourceData.Size size) {
+        return gib(size.withIndexes()) + " (" + gib(size.stored()) + " data, " + gib(size.indexBytes()) + " indexes)";
     }
 
     static String gib(long bytes) {

@@ -1,6 +1,7 @@
 package dev.livemigrate.validation;
 
 import com.google.auto.service.AutoService;
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.ValidationFinding;
@@ -26,7 +27,10 @@ import java.util.function.LongSupplier;
  * {@value #MEASURE_MILLIS} ms (at least {@value #MIN_MEASURED_BYTES} bytes must come back to count; otherwise
  * {@value #ASSUMED_READ_MIB_PER_SECOND} MiB/s is assumed). An ERROR when the window is shorter than the copy
  * even if every partition read at that rate at once; a WARNING when it is shorter than twice the copy at the
- * rate of one cursor. An oplog that is not full yet only grows: no risk today.
+ * rate of one cursor. An oplog that is not full yet keeps everything until it is: its window settles at
+ * {@code maxSize} ÷ the write rate seen so far ({@code size} over the span of its entries), and that settled window
+ * is what the copy is weighed against. An oplog that cannot be read (always through mongos, or a user without
+ * read on {@code local}) is a WARNING that says so, never a silent pass.
  */
 @AutoService(Validator.class)
 public final class OplogWindowValidator implements Validator {
@@ -59,19 +63,36 @@ public final class OplogWindowValidator implements Validator {
         if (!context.spec().continuousSync()) {
             return findings;
         }
-        Optional<BsonDocument> stats = Commands.tryRun(context.source(), "local", new BsonDocument("collStats", new BsonString("oplog.rs")));
-        Optional<BsonTimestamp> first = edge(context, 1);
-        Optional<BsonTimestamp> last = edge(context, -1);
-        if (stats.isEmpty() || first.isEmpty() || last.isEmpty()) {
-            return findings; // no oplog: the topology check says so
-        }
-        long size = Commands.number(stats.get(), "size").orElse(0L);
-        long max = Commands.number(stats.get(), "maxSize").orElse(0L);
-        long windowSeconds = last.get().getTime() - first.get().getTime();
-        if (max <= 0 || size < max * 9 / 10) {
-            findings.add(ValidationFinding.info("OPLOG_WINDOW", "the source's oplog is not full yet (" + size + " of "
-                    + (max <= 0 ? "unbounded" : String.valueOf(max)) + " bytes): its window only grows"));
+        BsonDocument stats;
+        Optional<BsonTimestamp> first;
+        Optional<BsonTimestamp> last;
+        try {
+            stats = context.source().run("local", new BsonDocument("collStats", new BsonString("oplog.rs")));
+            first = edge(context, 1);
+            last = edge(context, -1);
+        } catch (MongoException e) {
+            unreadable(context, findings, e);
             return findings;
+        }
+        if (first.isEmpty() || last.isEmpty()) {
+            unreadable(context, findings, null);
+            return findings;
+        }
+        long size = Commands.number(stats, "size").orElse(0L);
+        long max = Commands.number(stats, "maxSize").orElse(0L);
+        long current = last.get().getTime() - first.get().getTime();
+        long windowSeconds = current;
+        String window = "the source's oplog window is " + current + " s";
+        if (max <= 0 || size < max * 9 / 10) {
+            if (max <= 0 || size <= 0 || current <= 0) {
+                findings.add(ValidationFinding.info("OPLOG_WINDOW", "the source's oplog is not full yet (" + size + " of "
+                        + (max <= 0 ? "unbounded" : String.valueOf(max)) + " bytes) and too young to tell how fast it fills"));
+                return findings;
+            }
+            // a filling oplog keeps every entry until it is full; from then on it holds max size / write rate
+            windowSeconds = (long) ((double) max * current / size);
+            window = "the source's oplog is not full yet (" + size + " of " + max + " bytes in " + current
+                    + " s); at that write rate its window settles at " + windowSeconds + " s";
         }
         SourceData source = SourceData.read(context);
         long dataBytes = source.size().dataBytes();
@@ -82,16 +103,16 @@ public final class OplogWindowValidator implements Validator {
         long fastest = dataBytes / (rate * parallelism);
         long oneCursor = dataBytes / rate;
         if (windowSeconds < fastest) {
-            findings.add(ValidationFinding.error("OPLOG_WINDOW_TOO_SHORT", "the source's oplog window is " + windowSeconds
-                    + " s, copying " + DiskSpaceValidator.gib(dataBytes) + " takes at least " + fastest + " s (" + how + ", "
+            findings.add(ValidationFinding.error("OPLOG_WINDOW_TOO_SHORT", window
+                    + ", copying " + DiskSpaceValidator.gib(dataBytes) + " takes at least " + fastest + " s (" + how + ", "
                     + parallelism + " partitions at once)", "enlarge the oplog (replSetResizeOplog) or set"
                     + " oplogMinRetentionHours to more than the copy time"));
         } else if (windowSeconds < 2 * oneCursor) {
-            findings.add(ValidationFinding.warning("OPLOG_WINDOW_TIGHT", "the source's oplog window is " + windowSeconds
-                    + " s, less than twice the " + oneCursor + " s copying " + DiskSpaceValidator.gib(dataBytes) + " takes at "
+            findings.add(ValidationFinding.warning("OPLOG_WINDOW_TIGHT", window
+                    + ", less than twice the " + oneCursor + " s copying " + DiskSpaceValidator.gib(dataBytes) + " takes at "
                     + how, "enlarge the oplog to be safe"));
         } else {
-            findings.add(ValidationFinding.info("OPLOG_WINDOW", "oplog window " + windowSeconds + " s, estimated copy "
+            findings.add(ValidationFinding.info("OPLOG_WINDOW", window + ", estimated copy "
                     + fastest + " to " + oneCursor + " s (" + how + ")"));
         }
         return findings;
@@ -146,10 +167,29 @@ public final class OplogWindowValidator implements Validator {
         return bytes < MIN_MEASURED_BYTES ? OptionalLong.empty() : OptionalLong.of(Math.max(1, (long) (bytes / seconds)));
     }
 
+    /**
+     * The oplog could not be read: a WARNING saying so (a mongos has no oplog of its own; a user may lack read
+     * on {@code local}), or nothing for a standalone without one, which the topology check reports.
+     */
+    private static void unreadable(ValidationContext context, List<ValidationFinding> findings, MongoException cause) {
+        BsonDocument hello = Commands.tryRun(context.source(), "admin", Commands.command("isMaster")).orElse(new BsonDocument());
+        if ("isdbgrid".equals(hello.getString("msg", new BsonString("")).getValue())) {
+            findings.add(ValidationFinding.warning("OPLOG_WINDOW_UNKNOWN", "the source is reached through mongos, which has no"
+                    + " oplog: the oplog window of each shard could not be checked", "check each shard's window yourself"
+                    + " (rs.printReplicationInfo() on each shard's primary) against the copy time"));
+        } else if (hello.containsKey("setName")) {
+            findings.add(ValidationFinding.warning("OPLOG_WINDOW_UNKNOWN", "the source's oplog (local.oplog.rs) could not be read"
+                    + (cause == null ? ": it is empty"
+                    : cause instanceof MongoCommandException c ? ": " + c.getErrorCodeName() + ", " + c.getErrorMessage()
+                    : ": " + cause.getMessage()), "grant the source user read on the local"
+                    + " database (clusterMonitor holds it), or check the window yourself with rs.printReplicationInfo()"));
+        }
+    }
+
     private static Optional<BsonTimestamp> edge(ValidationContext context, int direction) {
-        return Commands.tryRun(context.source(), "local", new BsonDocument("find", new BsonString("oplog.rs"))
+        return Optional.of(context.source().run("local", new BsonDocument("find", new BsonString("oplog.rs"))
                         .append("sort", new BsonDocument("$natural", new BsonInt32(direction)))
-                        .append("limit", new BsonInt32(1)).append("projection", new BsonDocument("ts", new BsonInt32(1))))
+                        .append("limit", new BsonInt32(1)).append("projection", new BsonDocument("ts", new BsonInt32(1)))))
                 .map(r -> r.getDocument("cursor").getArray("firstBatch"))
                 .filter(b -> !b.isEmpty() && b.get(0).asDocument().isTimestamp("ts"))
                 .map(b -> b.get(0).asDocument().getTimestamp("ts"));

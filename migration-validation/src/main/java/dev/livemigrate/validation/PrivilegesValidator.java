@@ -1,29 +1,47 @@
 package dev.livemigrate.validation;
 
 import com.google.auto.service.AutoService;
+import com.mongodb.MongoCommandException;
+import dev.livemigrate.Namespace;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.CommandRunner;
 import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonString;
-import org.bson.BsonValue;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * The roles of the users both sides are reached with ({@code connectionStatus}): on the source
- * {@code readAnyDatabase} and {@code backup} (and {@code clusterMonitor} for a sharded source), on the
- * destination a role that writes every database. {@code root} covers all of them. Without the
- * {@code bypassWriteBlockingMode} action on the cluster, the source user cannot have the engine block
- * writes at cutover (a warning: the operator can stop writes instead).
+ * Whether the users both sides are reached with may do what the engine does, decided by the actions their
+ * privileges grant ({@link Privileges}), not by role names: on the source {@code listDatabases} on the cluster,
+ * {@code listCollections} on each selected database, and {@code find}, {@code listIndexes}, {@code collStats}
+ * (and {@code changeStream} for a live migration) on each selected collection; on the destination
+ * {@link #DESTINATION_ACTIONS} on each namespace the migration writes (after renames) and
+ * {@link #METADATA_ACTIONS} on its own {@code __livemigrate} records. A missing action is an ERROR naming the action and the namespaces. For a live migration, a source
+ * before MongoDB 6.0 or a user without {@code setUserWriteBlockMode} on the cluster (what the cutover runs to
+ * block writes; the built-in {@code backup} and {@code restore} roles grant it) gets a WARNING: the operator
+ * then stops writes at cutover. A side reached without authentication is only noted.
  */
 @AutoService(Validator.class)
 public final class PrivilegesValidator implements Validator {
+
+    static final List<String> SOURCE_ACTIONS = List.of("find", "listIndexes", "collStats");
+    static final List<String> DESTINATION_ACTIONS = List.of("insert", "update", "remove", "find", "createCollection",
+            "createIndex", "dropCollection", "dropIndex", "collMod", "bypassDocumentValidation");
+    /** The engine's records on the destination: any collection of its database stands for them. */
+    static final Namespace METADATA = new Namespace("__livemigrate", "migrations");
+    static final List<String> METADATA_ACTIONS = List.of("insert", "update", "remove", "find", "createCollection", "createIndex");
+    private static final int LISTED = 5;
+    /** MongoDB's Unauthorized error code (src/mongo/base/error_codes.yml). */
+    private static final int UNAUTHORIZED = 13;
 
     @Override
     public String name() {
@@ -33,57 +51,105 @@ public final class PrivilegesValidator implements Validator {
     @Override
     public List<ValidationFinding> validate(ValidationContext context) {
         List<ValidationFinding> findings = new ArrayList<>();
-        boolean sharded = "isdbgrid".equals(context.source().run("admin", new BsonDocument("isMaster", new BsonInt32(1)))
-                .getString("msg", new BsonString("")).getValue());
-        List<String> sourceRoles = sharded ? List.of("readAnyDatabase", "backup", "clusterMonitor") : List.of("readAnyDatabase", "backup");
+        boolean live = context.spec().continuousSync();
         BsonDocument sourceAuth = authInfo(context.source());
-        if (check(findings, "source", sourceAuth, sourceRoles) && !mayBypassWriteBlocking(sourceAuth)) {
-            findings.add(ValidationFinding.warning("SOURCE_CANNOT_BLOCK_WRITES", "the source user '" + user(sourceAuth)
-                    + "' lacks the bypassWriteBlockingMode action on the cluster, so the engine cannot block writes at cutover",
-                    "stop the application's writes yourself at cutover, or grant a role with bypassWriteBlockingMode (for"
-                            + " example restore, or a custom role)"));
+        List<Namespace> selected;
+        try {
+            selected = SourceData.read(context).selectedCollections();
+        } catch (MongoCommandException e) {
+            if (e.getErrorCode() != UNAUTHORIZED || !authenticated(new ArrayList<>(), "source", sourceAuth)) {
+                throw e;
+            }
+            findings.add(ValidationFinding.error("SOURCE_MISSING_PRIVILEGE", "the source user '" + user(sourceAuth) + "' may not list"
+                    + " the namespaces to migrate: " + e.getErrorCodeName() + ", " + e.getErrorMessage(), "grant it listDatabases on"
+                    + " the cluster and listCollections on every database to migrate, for example"
+                    + " db.getSiblingDB('admin').grantRolesToUser('" + user(sourceAuth) + "', ['readAnyDatabase'])"));
+            selected = List.of();
         }
-        check(findings, "destination", authInfo(context.destination()), List.of("readWriteAnyDatabase"));
+        if (authenticated(findings, "source", sourceAuth)) {
+            Privileges source = Privileges.of(sourceAuth);
+            Map<String, Set<String>> missing = new LinkedHashMap<>();
+            if (!source.onCluster("listDatabases")) {
+                missing.computeIfAbsent("listDatabases", a -> new LinkedHashSet<>()).add("the cluster");
+            }
+            List<String> actions = new ArrayList<>(SOURCE_ACTIONS);
+            if (live) {
+                actions.add("changeStream");
+            }
+            for (Namespace ns : selected) {
+                if (!source.onDatabase(ns.database(), "listCollections")) {
+                    missing.computeIfAbsent("listCollections", a -> new LinkedHashSet<>()).add("database " + ns.database());
+                }
+                actions.stream().filter(a -> !source.onCollection(ns, a))
+                        .forEach(a -> missing.computeIfAbsent(a, x -> new LinkedHashSet<>()).add(ns.toString()));
+            }
+            report(findings, "source", user(sourceAuth), missing, "readAnyDatabase");
+        }
+        if (live) {
+            writeBlocking(context, findings, sourceAuth);
+        }
+        BsonDocument destinationAuth = authInfo(context.destination());
+        if (authenticated(findings, "destination", destinationAuth)) {
+            Privileges destination = Privileges.of(destinationAuth);
+            Map<String, Set<String>> missing = new LinkedHashMap<>();
+            Map<Namespace, List<String>> targets = new LinkedHashMap<>();
+            selected.forEach(ns -> context.target(ns).ifPresent(t -> targets.put(t, DESTINATION_ACTIONS)));
+            targets.putIfAbsent(METADATA, METADATA_ACTIONS);
+            targets.forEach((ns, actions) -> actions.stream().filter(a -> !destination.onCollection(ns, a))
+                    .forEach(a -> missing.computeIfAbsent(a, x -> new LinkedHashSet<>()).add(ns.toString())));
+            report(findings, "destination", user(destinationAuth), missing, "readWriteAnyDatabase', 'restore");
+        }
         return findings;
+    }
+
+    /** A WARNING when the engine cannot block writes on the source at cutover: before 6.0, or without the action. */
+    private static void writeBlocking(ValidationContext context, List<ValidationFinding> findings, BsonDocument auth) {
+        int[] version = Commands.version(context.source().run("admin", Commands.command("buildInfo")));
+        String remedy = "stop the application's writes yourself before cutover";
+        if (version[0] < 6) {
+            findings.add(ValidationFinding.warning("SOURCE_CANNOT_BLOCK_WRITES", "the source runs MongoDB " + version[0] + "."
+                    + version[1] + ", which cannot block user writes (setUserWriteBlockMode needs 6.0)", remedy));
+        } else if (!auth.getArray("authenticatedUsers", new BsonArray()).isEmpty()
+                && !Privileges.of(auth).onCluster("setUserWriteBlockMode")) {
+            findings.add(ValidationFinding.warning("SOURCE_CANNOT_BLOCK_WRITES", "the source user '" + user(auth)
+                    + "' lacks the setUserWriteBlockMode action on the cluster, so the engine cannot block writes at cutover",
+                    remedy + ", or grant a role that holds it: db.getSiblingDB('admin').grantRolesToUser('" + user(auth)
+                            + "', ['backup'])"));
+        }
+    }
+
+    private static void report(List<ValidationFinding> findings, String side, String user, Map<String, Set<String>> missing,
+                               String roles) {
+        if (missing.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        missing.forEach((action, where) -> parts.add(action + " on " + names(where)));
+        findings.add(ValidationFinding.error(side.toUpperCase() + "_MISSING_PRIVILEGE", "the " + side + " user '" + user
+                + "' lacks " + String.join("; ", parts), "grant roles that hold these actions, for example"
+                + " db.getSiblingDB('admin').grantRolesToUser('" + user + "', ['" + roles + "']), or a custom role with them"));
+    }
+
+    private static String names(Set<String> where) {
+        List<String> all = new ArrayList<>(where);
+        String shown = String.join(", ", all.subList(0, Math.min(LISTED, all.size())));
+        return all.size() > LISTED ? shown + " and " + (all.size() - LISTED) + " more" : shown;
     }
 
     private static BsonDocument authInfo(CommandRunner runner) {
         return runner.run("admin", new BsonDocument("connectionStatus", new BsonInt32(1))
-                .append("showPrivileges", org.bson.BsonBoolean.TRUE)).getDocument("authInfo", new BsonDocument());
+                .append("showPrivileges", BsonBoolean.TRUE)).getDocument("authInfo", new BsonDocument());
+    }
+
+    private static boolean authenticated(List<ValidationFinding> findings, String side, BsonDocument auth) {
+        if (auth.getArray("authenticatedUsers", new BsonArray()).isEmpty()) {
+            findings.add(ValidationFinding.info(side.toUpperCase() + "_AUTH", "the " + side + " is reached without authentication"));
+            return false;
+        }
+        return true;
     }
 
     private static String user(BsonDocument auth) {
         return auth.getArray("authenticatedUsers").get(0).asDocument().getString("user").getValue();
-    }
-
-    private static boolean mayBypassWriteBlocking(BsonDocument auth) {
-        return auth.getArray("authenticatedUserPrivileges", new org.bson.BsonArray()).stream()
-                .map(BsonValue::asDocument)
-                .filter(p -> p.getDocument("resource", new BsonDocument()).getBoolean("cluster", org.bson.BsonBoolean.FALSE).getValue())
-                .flatMap(p -> p.getArray("actions", new org.bson.BsonArray()).stream())
-                .anyMatch(a -> a.asString().getValue().equals("bypassWriteBlockingMode"));
-    }
-
-    /** Reports missing roles; returns whether the side is reached as a user without {@code root}. */
-    private static boolean check(List<ValidationFinding> findings, String side, BsonDocument auth, List<String> required) {
-        List<BsonValue> users = auth.getArray("authenticatedUsers", new org.bson.BsonArray());
-        if (users.isEmpty()) {
-            findings.add(ValidationFinding.info(side.toUpperCase() + "_AUTH", "the " + side + " is reached without authentication"));
-            return false;
-        }
-        Set<String> roles = auth.getArray("authenticatedUserRoles", new org.bson.BsonArray()).stream()
-                .map(r -> r.asDocument().getString("role").getValue()).collect(Collectors.toSet());
-        if (roles.contains("root") || roles.contains("__system")) {
-            return false;
-        }
-        String user = user(auth);
-        for (String role : required) {
-            if (!roles.contains(role) && !(role.equals("readWriteAnyDatabase") && roles.contains("restore"))) {
-                findings.add(ValidationFinding.error(side.toUpperCase() + "_MISSING_ROLE", "the " + side + " user '" + user
-                        + "' lacks the role " + role + " (it has " + roles.stream().sorted().toList() + ")",
-                        "grant it: db.getSiblingDB('admin').grantRolesToUser('" + user + "', ['" + role + "'])"));
-            }
-        }
-        return true;
     }
 }

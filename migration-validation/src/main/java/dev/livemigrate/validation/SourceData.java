@@ -21,12 +21,20 @@ import java.util.Map;
  */
 final class SourceData {
 
-    /** Uncompressed bytes (what the copy reads) and bytes on disk of the selected collections. */
-    record Size(long dataBytes, long storageBytes) {
+    /**
+     * Uncompressed bytes (what the copy reads), bytes on disk, and bytes of every index ({@code dbStats}
+     * {@code indexSize}, {@code collStats} {@code totalIndexSize}) of the selected collections.
+     */
+    record Size(long dataBytes, long storageBytes, long indexBytes) {
 
         /** What the data takes on a destination that compresses like the source. */
         long stored() {
             return storageBytes > 0 ? Math.min(dataBytes, storageBytes) : dataBytes;
+        }
+
+        /** What the data and the indexes built over it take on the destination. */
+        long withIndexes() {
+            return stored() + indexBytes;
         }
     }
 
@@ -79,6 +87,7 @@ final class SourceData {
     Size size() {
         long data = 0;
         long storage = 0;
+        long indexes = 0;
         for (Map.Entry<String, List<BsonDocument>> db : collections.entrySet()) {
             List<BsonDocument> tables = db.getValue().stream().filter(e -> !isView(e)).toList();
             List<BsonDocument> chosen = tables.stream().filter(e -> selected(db.getKey(), e)).toList();
@@ -89,15 +98,17 @@ final class SourceData {
                 BsonDocument stats = context.source().run(db.getKey(), Commands.command("dbStats"));
                 data += Commands.number(stats, "dataSize").orElse(0L);
                 storage += Commands.number(stats, "storageSize").orElse(0L);
+                indexes += Commands.number(stats, "indexSize").orElse(0L);
             } else {
                 for (BsonDocument c : chosen) {
                     BsonDocument stats = context.source().run(db.getKey(), new BsonDocument("collStats", c.getString("name")));
                     data += Commands.number(stats, "size").orElse(0L);
                     storage += Commands.number(stats, "storageSize").orElse(0L);
+                    indexes += Commands.number(stats, "totalIndexSize").orElse(0L);
                 }
             }
         }
-        return new Size(data, storage);
+        return new Size(data, storage, indexes);
     }
 
     /** Every document of a cursor-returning command, following the cursor with {@code getMore}. */

@@ -11,6 +11,7 @@ import org.bson.BsonDocument;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -27,6 +28,11 @@ final class Recorded implements CommandRunner {
         return this;
     }
 
+    /** A command the server refuses with {@code reply} ({@code ok: 0}, a code and a message). */
+    Recorded refuse(String command, String reply) {
+        return reply(command, reply);
+    }
+
     /** The oldest oplog entry, answered to a {@code find} sorted by {@code $natural: 1}. */
     Recorded firstTs(long seconds) {
         return reply("find-ascending", "{cursor: {id: 0, ns: 'local.oplog.rs', firstBatch: [{ts: {$timestamp: {t: " + seconds + ", i: 1}}}]}, ok: 1}");
@@ -40,6 +46,9 @@ final class Recorded implements CommandRunner {
             return replies.get("find-ascending");
         }
         BsonDocument reply = replies.getOrDefault(name + "@" + database, replies.get(name));
+        if (reply != null && reply.isNumber("ok") && reply.getNumber("ok").doubleValue() == 0) {
+            throw new MongoCommandException(reply, new ServerAddress());
+        }
         if (reply == null) {
             throw new MongoCommandException(BsonDocument.parse("{ok: 0, code: 59, codeName: 'CommandNotFound', errmsg: 'no such command: "
                     + name + "'}"), new ServerAddress());
@@ -49,6 +58,37 @@ final class Recorded implements CommandRunner {
 
     static ValidationContext context(Recorded source, Recorded destination, boolean live) {
         return context(source, destination, live, ns -> !ns.isSystem(), List.of());
+    }
+
+    /** Every namespace of database {@code from} selected and written to database {@code to}. */
+    static ValidationContext renaming(CommandRunner source, CommandRunner destination, String from, String to) {
+        ValidationContext plain = context(source, destination, true, ns -> ns.database().equals(from), List.of());
+        return new ValidationContext() {
+            @Override
+            public MigrationSpec spec() {
+                return plain.spec();
+            }
+
+            @Override
+            public CommandRunner source() {
+                return source;
+            }
+
+            @Override
+            public CommandRunner destination() {
+                return destination;
+            }
+
+            @Override
+            public boolean selects(Namespace sourceNamespace) {
+                return plain.selects(sourceNamespace);
+            }
+
+            @Override
+            public Optional<Namespace> target(Namespace sourceNamespace) {
+                return selects(sourceNamespace) ? Optional.of(new Namespace(to, sourceNamespace.collection())) : Optional.empty();
+            }
+        };
     }
 
     static ValidationContext context(CommandRunner source, CommandRunner destination, boolean live, Predicate<Namespace> selects,

@@ -51,6 +51,56 @@ final class Replies {
      */
     static final String CAPPED_1_MIB = "{capped: true, size: 1048576, max: 5000}";
 
+    /*
+     * dbStats, MongoDB 7.0. https://www.mongodb.com/docs/manual/reference/command/dbStats/ ("Output"): db, collections,
+     * views, objects, avgObjSize, dataSize, storageSize, indexes, indexSize (every index of the database), totalSize,
+     * scaleFactor, fsUsedSize and fsTotalSize (the file system the data lives on), ok. Sizes are doubles or
+     * integers depending on their magnitude; the engine reads them as numbers.
+     */
+    static String dbStats(String db, long dataSize, long storageSize, long indexSize) {
+        return "{db: '" + db + "', collections: 3, views: 0, objects: 1000000, avgObjSize: " + (dataSize / 1000000)
+                + ", dataSize: " + dataSize + ".0, storageSize: " + storageSize + ".0, indexes: 5, indexSize: " + indexSize
+                + ".0, totalSize: " + (storageSize + indexSize) + ".0, scaleFactor: 1, fsUsedSize: 1.0E10, fsTotalSize: 1.0E11, ok: 1.0}";
+    }
+
+    /** dbStats on the destination's admin database: only the file system figures matter. */
+    static String fileSystem(long fsTotalSize, long fsUsedSize) {
+        return "{db: 'admin', collections: 0, views: 0, objects: 0, avgObjSize: 0, dataSize: 0, storageSize: 0, indexes: 0,"
+                + " indexSize: 0, totalSize: 0, scaleFactor: 1, fsUsedSize: " + fsUsedSize + ".0, fsTotalSize: " + fsTotalSize + ".0, ok: 1.0}";
+    }
+
+    /*
+     * collStats, MongoDB 7.0. https://www.mongodb.com/docs/manual/reference/command/collStats/ ("Output"): ns, size,
+     * count, avgObjSize, storageSize, freeStorageSize, capped, nindexes, indexDetails, indexBuilds, totalIndexSize,
+     * totalSize, indexSizes (bytes per index name), scaleFactor, ok (wiredTiger and indexDetails left out here).
+     */
+    static String collStats(String ns, long size, long storageSize, long idIndex, long otherIndex) {
+        return "{ns: '" + ns + "', size: " + size + ", count: 1000, avgObjSize: " + (size / 1000) + ", storageSize: " + storageSize
+                + ", freeStorageSize: 0, capped: false, nindexes: 2, indexBuilds: [], totalIndexSize: " + (idIndex + otherIndex)
+                + ", totalSize: " + (storageSize + idIndex + otherIndex) + ", indexSizes: {_id_: " + idIndex + ", sku_1: " + otherIndex
+                + "}, scaleFactor: 1, ok: 1.0}";
+    }
+
+    /*
+     * getParameter featureCompatibilityVersion. https://www.mongodb.com/docs/manual/reference/command/setFeatureCompatibilityVersion/
+     * ("Get FeatureCompatibilityVersion"): db.adminCommand({getParameter: 1, featureCompatibilityVersion: 1}) answers
+     * {featureCompatibilityVersion: {version: "7.0"}, ok: 1}.
+     */
+    static String fcv(String version) {
+        return "{featureCompatibilityVersion: {version: '" + version + "'}, ok: 1.0}";
+    }
+
+    /*
+     * A refused command: {ok: 0, errmsg, code, codeName}, https://www.mongodb.com/docs/manual/reference/command/
+     * ("Response"); Unauthorized is code 13 in src/mongo/base/error_codes.yml, with the server's message
+     * "not authorized on <db> to execute command { ... }".
+     */
+    static String unauthorized(String db, String command) {
+        return "{ok: 0.0, errmsg: 'not authorized on " + db + " to execute command { " + command + " }', code: 13, codeName: 'Unauthorized'}";
+    }
+
+    /* connectionStatus with showPrivileges for users of built-in roles: see Roles, which cites its sources. */
+
     private Replies() {
     }
 

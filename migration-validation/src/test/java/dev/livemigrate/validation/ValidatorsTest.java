@@ -3,6 +3,7 @@ package dev.livemigrate.validation;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.CommandRunner;
+import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -78,6 +80,61 @@ class ValidatorsTest {
     }
 
     @Test
+    void theIndexesCountAgainstTheDestinationDisk() {
+        // 4 GiB stored + 2 GiB of indexes (dbStats indexSize), 20% headroom: 7.2 GiB needed, 6 GiB free; data alone would fit
+        Recorded source = new Recorded()
+                .reply("listDatabases", "{databases: [{name: 'sales'}, {name: 'admin'}], ok: 1.0}")
+                .reply("listCollections@sales", Replies.listCollections("sales", Replies.collection("orders")))
+                .reply("dbStats@sales", Replies.dbStats("sales", 10L << 30, 4L << 30, 2L << 30));
+        Recorded destination = new Recorded().reply("dbStats", Replies.fileSystem(16L << 30, 10L << 30));
+
+        assertThat(findings(new DiskSpaceValidator(), source, destination, true)).containsExactly("ERROR DESTINATION_DISK_TOO_SMALL the"
+                + " destination has 6.00 GiB free, the source holds 6.00 GiB (4.00 GiB data, 2.00 GiB indexes) (7.20 GiB with headroom)");
+    }
+
+    @Test
+    void anOplogThatCannotBeReadIsWarnedNotSkipped() {
+        String dbs = "{databases: [{name: 'sales'}], ok: 1.0}";
+        // a mongos has no local.oplog.rs: collStats there fails, as does any read of it
+        Recorded mongos = oplog(dbs, 400, 1, 1).reply("isMaster", MONGOS)
+                .refuse("collStats@local", Replies.unauthorized("local", "collStats: \"oplog.rs\""));
+        assertThat(codes(new OplogWindowValidator(), mongos, new Recorded(), true)).containsExactly("WARNING OPLOG_WINDOW_UNKNOWN");
+        // a replica-set member whose user may not read local
+        Recorded denied = oplog(dbs, 400, 1, 1).reply("isMaster", REPLICA_SET)
+                .refuse("collStats@local", Replies.unauthorized("local", "collStats: \"oplog.rs\""));
+        assertThat(findings(new OplogWindowValidator(), denied, new Recorded(), true)).containsExactly("WARNING OPLOG_WINDOW_UNKNOWN"
+                + " the source's oplog (local.oplog.rs) could not be read: Unauthorized, not authorized on local to execute command"
+                + " { collStats: \"oplog.rs\" }");
+        // a standalone without an oplog is the topology check's to report
+        Recorded standalone = oplog(dbs, 400, 1, 1).reply("isMaster", STANDALONE).refuse("collStats@local", Replies.unauthorized("local", "x"));
+        assertThat(codes(new OplogWindowValidator(), standalone, new Recorded(), true)).isEmpty();
+    }
+
+    @Test
+    void aFillingOplogIsWeighedByTheWindowItSettlesAt() {
+        // a quarter full after 400 s: at that write rate it holds 1600 s once full, under twice the 2048 s one cursor takes
+        String dbs = "{databases: [{name: 'sales'}], ok: 1.0}";
+        assertThat(findings(new OplogWindowValidator(), oplog(dbs, 400, 250_000_000L, 1_000_000_000L), new Recorded(), true))
+                .containsExactly("WARNING OPLOG_WINDOW_TIGHT the source's oplog is not full yet (250000000 of 1000000000 bytes in 400 s);"
+                        + " at that write rate its window settles at 1600 s, less than twice the 2048 s copying 100.00 GiB takes at"
+                        + " assumed 50 MiB/s per cursor");
+        // a tenth full after 40 s settles at 400 s: shorter than the fastest copy
+        assertThat(codes(new OplogWindowValidator(), oplog(dbs, 40, 100_000_000L, 1_000_000_000L), new Recorded(), true))
+                .containsExactly("ERROR OPLOG_WINDOW_TOO_SHORT");
+    }
+
+    @Test
+    void queryableEncryptionNeedsTheDestinationsFeatureCompatibilityVersion() {
+        Recorded source = new Recorded().reply("listDatabases", "{databases: [{name: 'hr'}], ok: 1.0}")
+                .reply("listCollections@hr", Replies.listCollections("hr", Replies.encrypted("patients")));
+        Recorded v70 = new Recorded().reply("buildInfo", "{version: '7.0.5', versionArray: [7, 0, 5, 0], ok: 1.0}");
+
+        assertThat(codes(new CollectionKindsValidator(), source, v70.reply("getParameter", Replies.fcv("6.0")), true))
+                .containsExactly("ERROR UNSUPPORTED_QUERYABLE_ENCRYPTION");
+        assertThat(codes(new CollectionKindsValidator(), source, v70.reply("getParameter", Replies.fcv("7.0")), true)).isEmpty();
+    }
+
+    @Test
     void theOplogWindowMustOutlastTheCopy() {
         // 100 GiB at the assumed 50 MiB/s: 512 s with 4 partitions at once, 2048 s with one cursor
         String dbs = "{databases: [{name: 'sales'}], ok: 1}";
@@ -128,36 +185,92 @@ class ValidatorsTest {
     }
 
     @Test
-    void theUsersNeedTheirRoles() {
-        Recorded backupOnly = new Recorded().reply("isMaster", REPLICA_SET).reply("connectionStatus",
-                "{authInfo: {authenticatedUsers: [{user: 'mig', db: 'admin'}], authenticatedUserRoles: [{role: 'backup', db: 'admin'}]}, ok: 1}");
-        Recorded writer = new Recorded().reply("connectionStatus",
-                "{authInfo: {authenticatedUsers: [{user: 'w', db: 'admin'}], authenticatedUserRoles: [{role: 'readWriteAnyDatabase', db: 'admin'}]}, ok: 1}");
-        Recorded root = new Recorded().reply("isMaster", MONGOS).reply("connectionStatus",
-                "{authInfo: {authenticatedUsers: [{user: 'r', db: 'admin'}], authenticatedUserRoles: [{role: 'root', db: 'admin'}]}, ok: 1}");
-        Recorded noAuth = new Recorded().reply("connectionStatus", "{authInfo: {authenticatedUsers: [], authenticatedUserRoles: []}, ok: 1}");
-
-        List<ValidationFinding> missing = new PrivilegesValidator().validate(Recorded.context(backupOnly, writer, true));
-        assertThat(missing).extracting(ValidationFinding::code).containsExactly("SOURCE_MISSING_ROLE", "SOURCE_CANNOT_BLOCK_WRITES");
-        assertThat(missing.get(0).message()).contains("'mig'", "readAnyDatabase");
-        assertThat(missing.get(0).remedy()).contains("grantRolesToUser('mig', ['readAnyDatabase'])");
-        assertThat(codes(new PrivilegesValidator(), root, writer, true)).isEmpty();
-        assertThat(codes(new PrivilegesValidator(), root, noAuth, true)).containsExactly("INFO DESTINATION_AUTH");
+    void privilegesAreDecidedByTheActionsTheRolesGrantNotByTheirNames() {
+        // readWriteAnyDatabase + backup holds every source action and setUserWriteBlockMode: nothing to report
+        assertThat(codes(new PrivilegesValidator(), user(REPLICA_SET, Roles.connectionStatus("mig", List.of("readWriteAnyDatabase@admin",
+                "backup@admin"), Roles.READ_WRITE_ANY_DATABASE, Roles.BACKUP)), destination(Roles.READ_WRITE_ANY_DATABASE, Roles.RESTORE),
+                true)).isEmpty();
+        // clusterAdmin (clusterMonitor + clusterManager) on a sharded source is no missing clusterMonitor; it grants no
+        // setUserWriteBlockMode, so the engine could not block writes
+        assertThat(findings(new PrivilegesValidator(), user(MONGOS, Roles.connectionStatus("mig", List.of("readAnyDatabase@admin",
+                "clusterAdmin@admin"), Roles.READ_ANY_DATABASE, Roles.CLUSTER_MONITOR, Roles.CLUSTER_MANAGER)),
+                destination(Roles.READ_WRITE_ANY_DATABASE, Roles.RESTORE), true)).containsExactly("WARNING SOURCE_CANNOT_BLOCK_WRITES the"
+                + " source user 'mig' lacks the setUserWriteBlockMode action on the cluster, so the engine cannot block writes at cutover");
+        // custom roles that merely carry the built-in names, defined in database app with find and listCollections on app
+        Recorded impostor = user(REPLICA_SET, Roles.connectionStatus("mig", List.of("readAnyDatabase@app", "backup@app"),
+                Roles.privileges("{db: 'app', collection: ''}", List.of("find", "listCollections"))));
+        List<ValidationFinding> refused = new PrivilegesValidator().validate(Recorded.context(impostor,
+                destination(Roles.READ_WRITE_ANY_DATABASE, Roles.RESTORE), true));
+        assertThat(refused).extracting(f -> f.severity() + " " + f.code() + " " + f.message()).containsExactly(
+                "ERROR SOURCE_MISSING_PRIVILEGE the source user 'mig' lacks listDatabases on the cluster; listCollections on database"
+                        + " sales; find on sales.orders, sales.lines; listIndexes on sales.orders, sales.lines; collStats on sales.orders,"
+                        + " sales.lines; changeStream on sales.orders, sales.lines",
+                "WARNING SOURCE_CANNOT_BLOCK_WRITES the source user 'mig' lacks the setUserWriteBlockMode action on the cluster, so the"
+                        + " engine cannot block writes at cutover");
+        assertThat(refused.get(0).remedy()).contains("grantRolesToUser('mig', ['readAnyDatabase'])");
+        // a user who may not even list a database's collections is told so, not left with a check that could not run
+        impostor.refuse("listCollections@sales", Replies.unauthorized("sales", "listCollections: 1, filter: {}"));
+        assertThat(findings(new PrivilegesValidator(), impostor, destination(Roles.READ_WRITE_ANY_DATABASE, Roles.RESTORE), true))
+                .startsWith("ERROR SOURCE_MISSING_PRIVILEGE the source user 'mig' may not list the namespaces to migrate: Unauthorized,"
+                        + " not authorized on sales to execute command { listCollections: 1, filter: {} }",
+                        "ERROR SOURCE_MISSING_PRIVILEGE the source user 'mig' lacks listDatabases on the cluster");
     }
 
     @Test
-    void aSourceUserWithoutBypassWriteBlockingModeIsWarned() {
-        String roles = "authenticatedUserRoles: [{role: 'readAnyDatabase', db: 'admin'}, {role: 'backup', db: 'admin'}]";
-        Recorded without = new Recorded().reply("isMaster", REPLICA_SET).reply("connectionStatus",
-                "{authInfo: {authenticatedUsers: [{user: 'mig', db: 'admin'}], " + roles + ", authenticatedUserPrivileges:"
-                        + " [{resource: {cluster: true}, actions: ['listDatabases', 'serverStatus']}]}, ok: 1}");
-        Recorded with = new Recorded().reply("isMaster", REPLICA_SET).reply("connectionStatus",
-                "{authInfo: {authenticatedUsers: [{user: 'mig', db: 'admin'}], " + roles + ", authenticatedUserPrivileges:"
-                        + " [{resource: {cluster: true}, actions: ['bypassWriteBlockingMode', 'listDatabases']}]}, ok: 1}");
-        Recorded noAuth = new Recorded().reply("connectionStatus", "{authInfo: {authenticatedUsers: [], authenticatedUserRoles: []}, ok: 1}");
+    void theDestinationUserNeedsEveryWriteTheEngineMakes() {
+        Recorded source = user(REPLICA_SET, Roles.connectionStatus("mig", List.of("backup@admin", "readAnyDatabase@admin"),
+                Roles.BACKUP, Roles.READ_ANY_DATABASE));
+        // readWriteAnyDatabase grants no collMod (dbAdmin does) and no bypassDocumentValidation (restore, dbAdmin do)
+        assertThat(findings(new PrivilegesValidator(), source, destination(Roles.READ_WRITE_ANY_DATABASE), true)).containsExactly(
+                "ERROR DESTINATION_MISSING_PRIVILEGE the destination user 'w' lacks collMod on sales.orders, sales.lines;"
+                        + " bypassDocumentValidation on sales.orders, sales.lines");
+        // restore alone cannot update, remove, read or drop an index
+        assertThat(findings(new PrivilegesValidator(), source, destination(Roles.RESTORE), true)).containsExactly(
+                "ERROR DESTINATION_MISSING_PRIVILEGE the destination user 'w' lacks update on sales.orders, sales.lines,"
+                        + " __livemigrate.migrations; remove on sales.orders, sales.lines, __livemigrate.migrations; find on"
+                        + " sales.orders, sales.lines, __livemigrate.migrations; dropIndex on sales.orders, sales.lines");
+        // the namespaces written are the renamed ones: readWrite + dbAdmin on database shop covers them, not __livemigrate
+        Recorded shopOnly = destination(Roles.privileges("{db: 'shop', collection: ''}", Roles.READ_WRITE,
+                "{db: 'shop', collection: ''}", List.of("bypassDocumentValidation", "collMod")));
+        ValidationContext renamed = Recorded.renaming(source, shopOnly, "sales", "shop");
+        assertThat(new PrivilegesValidator().validate(renamed)).extracting(ValidationFinding::message).containsExactly("the destination"
+                + " user 'w' lacks insert on __livemigrate.migrations; update on __livemigrate.migrations; remove on"
+                + " __livemigrate.migrations; find on __livemigrate.migrations; createCollection on __livemigrate.migrations;"
+                + " createIndex on __livemigrate.migrations");
+    }
 
-        assertThat(codes(new PrivilegesValidator(), without, noAuth, true)).containsExactly("WARNING SOURCE_CANNOT_BLOCK_WRITES", "INFO DESTINATION_AUTH");
-        assertThat(codes(new PrivilegesValidator(), with, noAuth, true)).containsExactly("INFO DESTINATION_AUTH");
+    @Test
+    void writeBlockingNeedsSetUserWriteBlockModeAndMongoDb60() {
+        Recorded noAuth = new Recorded().reply("connectionStatus", "{authInfo: {authenticatedUsers: [], authenticatedUserRoles: []}, ok: 1}");
+        // a custom role with only bypassWriteBlockingMode may write while blocked, but cannot block
+        Recorded bypassOnly = user(REPLICA_SET, Roles.connectionStatus("mig", List.of("readAnyDatabase@admin", "blocker@admin"),
+                Roles.READ_ANY_DATABASE, Roles.privileges(Roles.CLUSTER, List.of("bypassWriteBlockingMode"))));
+        assertThat(codes(new PrivilegesValidator(), bypassOnly, noAuth, true)).containsExactly("WARNING SOURCE_CANNOT_BLOCK_WRITES",
+                "INFO DESTINATION_AUTH");
+        // restore grants setUserWriteBlockMode
+        Recorded restore = user(REPLICA_SET, Roles.connectionStatus("mig", List.of("readAnyDatabase@admin", "restore@admin"),
+                Roles.READ_ANY_DATABASE, Roles.RESTORE));
+        assertThat(codes(new PrivilegesValidator(), restore, noAuth, true)).containsExactly("INFO DESTINATION_AUTH");
+        // before 6.0 no user can block writes
+        restore.reply("buildInfo", "{version: '5.0.26', versionArray: [5, 0, 26, 0], ok: 1.0}");
+        assertThat(findings(new PrivilegesValidator(), restore, noAuth, true)).containsExactly("WARNING SOURCE_CANNOT_BLOCK_WRITES the"
+                + " source runs MongoDB 5.0, which cannot block user writes (setUserWriteBlockMode needs 6.0)", "INFO DESTINATION_AUTH the"
+                + " destination is reached without authentication");
+        // a one-time copy has no cutover, and needs no changeStream
+        assertThat(codes(new PrivilegesValidator(), bypassOnly, noAuth, false)).containsExactly("INFO DESTINATION_AUTH");
+    }
+
+    /** A source of two collections in sales, reached as the user {@code connectionStatus} describes. */
+    private static Recorded user(String hello, String connectionStatus) {
+        return new Recorded().reply("isMaster", hello).reply("connectionStatus", connectionStatus)
+                .reply("buildInfo", "{version: '7.0.5', versionArray: [7, 0, 5, 0], ok: 1.0}")
+                .reply("listDatabases", "{databases: [{name: 'sales'}, {name: 'admin'}], ok: 1.0}")
+                .reply("listCollections@sales", Replies.listCollections("sales", Replies.collection("orders"), Replies.collection("lines")));
+    }
+
+    @SafeVarargs
+    private static Recorded destination(Map<String, List<String>>... privileges) {
+        return new Recorded().reply("connectionStatus", Roles.connectionStatus("w", List.of("writer@admin"), privileges));
     }
 
     @Test
@@ -205,7 +318,7 @@ class ValidatorsTest {
                         Replies.collection("system.buckets.weather", "{clusteredIndex: true, timeseries: {timeField: 'ts',"
                                 + " granularity: 'seconds', bucketMaxSpanSeconds: 3600}}"),
                         Replies.collection("readings")))
-                .reply("collStats@iot", "{ns: 'iot.readings', size: {$numberLong: '1073741824'}, storageSize: 536870912, ok: 1.0}");
+                .reply("collStats@iot", Replies.collStats("iot.readings", 1073741824L, 536870912L, 100L << 20, 156L << 20));
         Recorded old = new Recorded().reply("buildInfo", "{version: '4.4.29', versionArray: [4, 4, 29, 0], ok: 1}")
                 .reply("dbStats", "{db: 'admin', fsTotalSize: 10737418240, fsUsedSize: 9663676416, ok: 1}");
         Predicate<Namespace> withoutWeather = ns -> !ns.isSystem() && !ns.collection().equals("weather");
@@ -214,7 +327,9 @@ class ValidatorsTest {
         // dbStats of iot would be refused (not recorded): a database copied in part is weighed by collStats
         List<ValidationFinding> disk = new DiskSpaceValidator().validate(Recorded.context(source, old, true, withoutWeather, List.of()));
         assertThat(disk).extracting(ValidationFinding::code).containsExactly("DESTINATION_DISK");
-        assertThat(disk.get(0).message()).contains("for 0.50 GiB of source data");
+        // its indexes (totalIndexSize) count too: 0.90 GiB with headroom fits the 1 GiB free
+        assertThat(disk.get(0).message()).isEqualTo("1.00 GiB free on the destination for the source's 0.75 GiB (0.50 GiB data,"
+                + " 0.25 GiB indexes)");
     }
 
     @Test
