@@ -100,11 +100,6 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         housekeeping.scheduleWithFixedDelay(this::housekeep, 200, 1000, TimeUnit.MILLISECONDS);
     }
 
-    /** How far the last applied change trails the source's newest operation; {@code null} until measured. */
-    public Duration lag() {
-        return meter.lag();
-    }
-
     public long eventsApplied() {
         return applied.get();
     }

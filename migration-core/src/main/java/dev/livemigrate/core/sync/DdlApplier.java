@@ -66,7 +66,7 @@ final class DdlApplier {
                 targets.dropped(e.ns(), e.clusterTime());
             }
             case "create" -> {
-                create(target, e.operationDescription());
+                create(e.ns(), target, e.operationDescription());
                 changes.created();
             }
             case "createIndexes" -> {
@@ -152,11 +152,12 @@ final class DdlApplier {
         }
     }
 
-    private void create(Namespace target, BsonDocument operationDescription) {
+    /** The collection as the source created it (the metadata records a capped original under the source's name). */
+    private void create(Namespace source, Namespace target, BsonDocument operationDescription) {
         BsonDocument options = operationDescription == null ? new BsonDocument() : operationDescription.clone();
         options.remove("idIndex");
-        BsonDocument entry = new BsonDocument("name", new BsonString(target.collection())).append("options", options);
-        createCollection(CollectionInfo.fromListCollections(target.database(), entry), target);
+        BsonDocument entry = new BsonDocument("name", new BsonString(source.collection())).append("options", options);
+        createCollection(CollectionInfo.fromListCollections(source.database(), entry), target);
     }
 
     /** Creates a collection that appeared on the source, as syncing needs it; one that exists is kept. */
