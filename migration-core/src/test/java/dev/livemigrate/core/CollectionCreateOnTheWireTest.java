@@ -7,24 +7,18 @@ import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.RecordedCatalog;
 import dev.livemigrate.core.testing.WireProxy;
-import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonNumber;
 import org.bson.BsonString;
-import org.bson.BsonValue;
 import org.bson.Document;
-import org.bson.RawBsonDocument;
-import org.bson.codecs.BsonDocumentCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -111,25 +105,10 @@ class CollectionCreateOnTheWireTest {
     /** A source whose catalog reports the recorded options, and a destination that acknowledges capped creates. */
     private void proxies() {
         sourceProxy = WireProxy.inFrontOf(source, (command, upstream) -> command.name().equals("listCollections")
-                ? withRecordedOptions(upstream.forward()) : upstream.forward());
+                ? RecordedCatalog.withRecordedOptions(upstream.forward()) : upstream.forward());
         destinationProxy = WireProxy.inFrontOf(destination, (command, upstream) ->
                 command.name().equals("create") && command.body().getBoolean("capped", BsonBoolean.FALSE).getValue()
                         ? WireProxy.bytes(new BsonDocument("ok", new BsonInt32(1))) : upstream.forward());
-    }
-
-    /** The upstream's listCollections reply with each recorded entry's type and options in place of its own. */
-    private static byte[] withRecordedOptions(byte[] reply) {
-        BsonDocument document = new RawBsonDocument(reply).decode(new BsonDocumentCodec());
-        BsonArray batch = document.getDocument("cursor").getArray("firstBatch");
-        for (BsonValue entry : batch) {
-            BsonDocument e = entry.asDocument();
-            BsonDocument recorded = recordedEntry(e.getString("name").getValue());
-            if (recorded != null) {
-                e.put("type", recorded.get("type"));
-                e.put("options", recorded.getDocument("options"));
-            }
-        }
-        return WireProxy.bytes(document);
     }
 
     private BsonDocument sentCreate(String database, String collection) {
@@ -154,19 +133,6 @@ class CollectionCreateOnTheWireTest {
     }
 
     private static BsonDocument recordedOptions(String name) {
-        return recordedEntry(name).getDocument("options");
-    }
-
-    private static BsonDocument recordedEntry(String name) {
-        return recorded().getDocument("cursor").getArray("firstBatch").stream().map(BsonValue::asDocument)
-                .filter(d -> d.getString("name").getValue().equals(name)).findFirst().orElse(null);
-    }
-
-    private static BsonDocument recorded() {
-        try (InputStream in = CollectionCreateOnTheWireTest.class.getResourceAsStream("/recorded/listCollections.json")) {
-            return BsonDocument.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return RecordedCatalog.entry(name).getDocument("options");
     }
 }

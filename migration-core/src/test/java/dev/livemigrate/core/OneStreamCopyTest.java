@@ -8,22 +8,17 @@ import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.RecordedCatalog;
 import dev.livemigrate.core.testing.WireProxy;
-import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
-import org.bson.codecs.BsonDocumentCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -173,7 +168,7 @@ class OneStreamCopyTest {
     /** A source whose catalog reports the recorded options, and a destination that acknowledges capped and time-series creates. */
     private void proxies(boolean answerCollMod) {
         sourceProxy = WireProxy.inFrontOf(source, (command, upstream) -> command.name().equals("listCollections")
-                ? withRecordedOptions(upstream.forward()) : upstream.forward());
+                ? RecordedCatalog.withRecordedOptions(upstream.forward()) : upstream.forward());
         destinationProxy = WireProxy.inFrontOf(destination, (command, upstream) -> {
             BsonDocument body = command.body();
             if (command.name().equals("create") && (body.containsKey("capped") || body.containsKey("timeseries"))
@@ -214,32 +209,7 @@ class OneStreamCopyTest {
     }
 
     private static BsonDocument recordedSizeAndMax() {
-        BsonDocument options = recordedEntry("events").getDocument("options");
+        BsonDocument options = RecordedCatalog.entry("events").getDocument("options");
         return new BsonDocument("size", options.get("size")).append("max", options.get("max"));
-    }
-
-    /** The upstream's listCollections reply with each recorded entry's type and options in place of its own. */
-    private static byte[] withRecordedOptions(byte[] reply) {
-        BsonDocument document = new RawBsonDocument(reply).decode(new BsonDocumentCodec());
-        BsonArray batch = document.getDocument("cursor").getArray("firstBatch");
-        for (BsonValue entry : batch) {
-            BsonDocument e = entry.asDocument();
-            BsonDocument recorded = recordedEntry(e.getString("name").getValue());
-            if (recorded != null) {
-                e.put("type", recorded.get("type"));
-                e.put("options", recorded.getDocument("options"));
-            }
-        }
-        return WireProxy.bytes(document);
-    }
-
-    private static BsonDocument recordedEntry(String name) {
-        try (InputStream in = OneStreamCopyTest.class.getResourceAsStream("/recorded/listCollections.json")) {
-            BsonDocument recorded = BsonDocument.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            return recorded.getDocument("cursor").getArray("firstBatch").stream().map(BsonValue::asDocument)
-                    .filter(d -> d.getString("name").getValue().equals(name)).findFirst().orElse(null);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
