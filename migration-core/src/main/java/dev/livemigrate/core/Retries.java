@@ -1,5 +1,6 @@
 package dev.livemigrate.core;
 
+import com.mongodb.MongoConnectionPoolClearedException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoNotPrimaryException;
@@ -20,10 +21,11 @@ public final class Retries {
     private Retries() {
     }
 
-    /** Whether an error is one a retry can outlive: network, elections, labelled transient. */
+    /** Whether an error is one a retry can outlive: network (and the pool paused after one), elections, labelled transient. */
     public static boolean isTransient(Throwable t) {
         if (t instanceof MongoSocketException || t instanceof MongoNotPrimaryException
-                || t instanceof MongoNodeIsRecoveringException || t instanceof MongoTimeoutException) {
+                || t instanceof MongoNodeIsRecoveringException || t instanceof MongoTimeoutException
+                || t instanceof MongoConnectionPoolClearedException) { // the pool pauses after a network error
             return true;
         }
         return t instanceof MongoException e && (e.hasErrorLabel(MongoException.TRANSIENT_TRANSACTION_ERROR_LABEL)

@@ -36,6 +36,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeSync.class);
     private static final String CLUSTER_STREAM = "cluster";
+    private static final int APPLY_ATTEMPTS = 5;
 
     private final RunContext run;
     private final BsonTimestamp startAt;
@@ -88,7 +89,12 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         ChangeApplier applier = new ChangeApplier(run.source(), run.destination(), targets::get,
                 new ChangeApplier.Settings(caps.mode(), caps.replaceKeepsOldFieldOrder(), collated));
         lanes = new ApplyLanes(new ApplyLanes.Shape("livemigrate-apply-" + run.id(), run.spec().applyLanes(), 1000), batch -> {
-            applier.apply(batch);
+            // a batch is idempotent (absolute states, each document's events in order): on a network error or an
+            // election it is applied again whole
+            Retries.run("applying " + batch.size() + " change(s) of migration " + run.id(), APPLY_ATTEMPTS, () -> {
+                applier.apply(batch);
+                return null;
+            });
             applied.addAndGet(batch.size());
         }, collated, checkpointer, this::fail);
         if (caps.clusterStreams()) {
