@@ -47,13 +47,13 @@ class ConnectionStringSourcesTest {
     @Test
     void connectionStringsFromTheEnvironment() throws Exception {
         source.client().getDatabase("app").getCollection("c").insertOne(new Document("_id", 1));
-        CliProcess cli = new CliProcess(Map.of("LIVEMIGRATE_SOURCE_URI", source.connectionString(),
-                "LIVEMIGRATE_DESTINATION_URI", destination.connectionString()), ProcessBuilder.Redirect.DISCARD, "validate");
-
-        assertThat(cli.process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        cli.awaitOutput();
-        assertThat(cli.process.exitValue()).as(String.join("\n", cli.lines)).isZero();
-        assertThat(String.join("\n", cli.lines)).contains("no errors");
+        try (CliProcess cli = new CliProcess(Map.of("LIVEMIGRATE_SOURCE_URI", source.connectionString(),
+                "LIVEMIGRATE_DESTINATION_URI", destination.connectionString()), ProcessBuilder.Redirect.DISCARD, "validate")) {
+            assertThat(cli.process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            cli.awaitOutput();
+            assertThat(cli.process.exitValue()).as(String.join("\n", cli.lines)).isZero();
+            assertThat(String.join("\n", cli.lines)).contains("no errors");
+        }
     }
 
     @Test

@@ -61,10 +61,13 @@ class KilledProcessResumeTest {
         });
         writer.start();
 
-        killWhen("copiedDocuments\": [1-9]");   // copying, or just past it
-        killWhen("eventsApplied\": [1-9]");     // applying changes
-        writing.set(false);
-        writer.join();
+        try {
+            killWhen("copiedDocuments\": [1-9]");   // copying, or just past it
+            killWhen("eventsApplied\": [1-9]");     // applying changes
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
 
         try (MigrationSession session = Migrations.start(MigrationSpec.builder().migrationId("killed")
                 .source(source.connectionString()).destination(destination.connectionString()).build())) {
@@ -83,18 +86,18 @@ class KilledProcessResumeTest {
      */
     private void killWhen(String progress) throws Exception {
         File stderr = File.createTempFile("killed-cli", ".log");
-        CliProcess cli = new CliProcess(ProcessBuilder.Redirect.to(stderr), "run",
+        try (CliProcess cli = new CliProcess(ProcessBuilder.Redirect.to(stderr), "run",
                 "--source", source.connectionString(), "--destination", destination.connectionString(),
-                "--json", "--migration-id", "killed", "--lag-threshold", "0s");
-        List<String> lines = cli.lines;
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5)).until(() -> !cli.process.isAlive()
-                || lines.stream().anyMatch(l -> l.matches(".*" + progress + ".*")));
-        boolean alive = cli.process.isAlive();
-        cli.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        cli.awaitOutput();
-        String printed = Files.readString(stderr.toPath());
-        assertThat(alive).as("the process ended before printing %s; it printed:%n%s%n%s", progress,
-                String.join("\n", lines), printed.substring(Math.max(0, printed.length() - 4000))).isTrue();
-        Files.deleteIfExists(stderr.toPath());
+                "--json", "--migration-id", "killed", "--lag-threshold", "0s")) {
+            boolean alive = cli.awaitUnlessEnded(Duration.ofMinutes(2), "printed " + progress,
+                    () -> cli.lines.stream().anyMatch(l -> l.matches(".*" + progress + ".*")));
+            cli.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            cli.awaitOutput();
+            String printed = Files.readString(stderr.toPath());
+            assertThat(alive).as("the process ended before printing %s; it printed:%n%s%n%s", progress,
+                    String.join("\n", cli.lines), printed.substring(Math.max(0, printed.length() - 4000))).isTrue();
+        } finally {
+            Files.deleteIfExists(stderr.toPath());
+        }
     }
 }

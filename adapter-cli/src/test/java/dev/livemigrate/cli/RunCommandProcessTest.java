@@ -64,14 +64,22 @@ class RunCommandProcessTest {
             }
         }, 0, 5, TimeUnit.MILLISECONDS);
 
-        CliProcess cli = new CliProcess(ProcessBuilder.Redirect.INHERIT, "run",
+        try (CliProcess cli = new CliProcess(ProcessBuilder.Redirect.INHERIT, "run",
                 "--source", source.connectionString(), "--destination", destination.connectionString(),
-                "--json", "--lag-threshold", "5s", "--migration-id", "cli-run", "--verify");
-        List<String> lines = cli.lines;
+                "--json", "--lag-threshold", "5s", "--migration-id", "cli-run", "--verify")) {
+            runsToTheEnd(cli, orders, writer, ops, writerFailure);
+        } finally {
+            writer.shutdownNow();
+        }
+    }
 
+    private void runsToTheEnd(CliProcess cli, MongoCollection<Document> orders, ScheduledExecutorService writer,
+                              AtomicInteger ops, AtomicReference<Throwable> writerFailure) throws Exception {
+        List<String> lines = cli.lines;
         // ready with the writer still going, after at least a second of its writes
-        await().atMost(java.time.Duration.ofMinutes(2)).until(() -> writerFailure.get() != null
-                || ops.get() >= 200 && lines.stream().anyMatch(l -> l.contains("\"state\": \"READY_TO_CUTOVER\"")));
+        assertThat(cli.awaitUnlessEnded(java.time.Duration.ofMinutes(2), "ready to cut over", () -> writerFailure.get() != null
+                || ops.get() >= 200 && lines.stream().anyMatch(l -> l.contains("\"state\": \"READY_TO_CUTOVER\""))))
+                .as("the process ended before it was ready; it printed:%n%s", String.join("\n", lines)).isTrue();
         writer.shutdown();
         assertThat(writer.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
         assertThat(writerFailure.get()).as("the writer failed").isNull();
@@ -111,25 +119,27 @@ class RunCommandProcessTest {
             orders.insertOne(new Document("_id", i).append("n", 0));
         }
         java.io.File stderr = dir.resolve("stderr.txt").toFile();
-        CliProcess cli = new CliProcess(ProcessBuilder.Redirect.to(stderr), "run", "--source", source.connectionString(),
-                "--destination", destination.connectionString(), "--json", "--migration-id", "interrupted");
-        await().atMost(java.time.Duration.ofMinutes(2)).until(() -> cli.lines.stream().anyMatch(l -> l.contains("\"state\": \"SYNCING\"")));
-        orders.updateOne(new Document("_id", 7), new Document("$set", new Document("n", 7)));
+        try (CliProcess cli = new CliProcess(ProcessBuilder.Redirect.to(stderr), "run", "--source", source.connectionString(),
+                "--destination", destination.connectionString(), "--json", "--migration-id", "interrupted")) {
+            assertThat(cli.awaitUnlessEnded(java.time.Duration.ofMinutes(2), "syncing",
+                    () -> cli.lines.stream().anyMatch(l -> l.contains("\"state\": \"SYNCING\"")))).isTrue();
+            orders.updateOne(new Document("_id", 7), new Document("$set", new Document("n", 7)));
 
-        cli.process.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C (SIGINT)
-        assertThat(cli.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        cli.awaitOutput();
-
-        assertThat(cli.process.exitValue()).isEqualTo(4);
+            cli.process.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C (SIGINT)
+            assertThat(cli.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            cli.awaitOutput();
+            assertThat(cli.process.exitValue()).isEqualTo(4);
+        }
         assertThat(java.nio.file.Files.readString(stderr.toPath()))
                 .contains("cancelled: syncing stopped, migrated data stays on the destination", "--migration-id interrupted");
 
         orders.insertOne(new Document("_id", 1000).append("n", 1)); // written while nothing ran
-        CliProcess resumed = new CliProcess(ProcessBuilder.Redirect.INHERIT, "run", "--source", source.connectionString(),
-                "--destination", destination.connectionString(), "--json", "--migration-id", "interrupted", "--cutover", "auto");
-        assertThat(resumed.process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        resumed.awaitOutput();
-        assertThat(resumed.process.exitValue()).as(String.join("\n", resumed.lines)).isZero();
+        try (CliProcess resumed = new CliProcess(ProcessBuilder.Redirect.INHERIT, "run", "--source", source.connectionString(),
+                "--destination", destination.connectionString(), "--json", "--migration-id", "interrupted", "--cutover", "auto")) {
+            assertThat(resumed.awaitUnlessEnded(java.time.Duration.ofMinutes(2), "ended", () -> false)).isFalse();
+            resumed.awaitOutput();
+            assertThat(resumed.process.exitValue()).as(String.join("\n", resumed.lines)).isZero();
+        }
         Namespace ns = Namespace.parse("shop.orders");
         assertSameDocuments(source.client(), ns, destination.client(), ns);
     }

@@ -206,33 +206,32 @@ class CutoverTest {
     void theWindowWarnsCanBeExtendedAndExpires() {
         seedUsers();
         MigrationSpec spec = spec("cut-3").expiryWarning(Duration.ofHours(12)).build();
-        MigrationSession session = Migrations.start(spec);
-        awaitReady(session);
-        Instant opened = T.plus(Duration.ofHours(120));
-        await().until(() -> events.contains("window until " + opened));
+        try (MigrationSession session = Migrations.start(spec)) {
+            awaitReady(session);
+            Instant opened = T.plus(Duration.ofHours(120));
+            await().until(() -> events.contains("window until " + opened));
 
-        assertThat(session.extendCutoverWindow()).isEqualTo(opened.plus(Duration.ofHours(24)));
-        Instant expires = opened.plus(Duration.ofHours(24));
-        assertThat(events).contains("window until " + expires);
+            assertThat(session.extendCutoverWindow()).isEqualTo(opened.plus(Duration.ofHours(24)));
+            Instant expires = opened.plus(Duration.ofHours(24));
+            assertThat(events).contains("window until " + expires);
 
-        clock.set(expires.minus(Duration.ofHours(11)));
-        Instant expected = expires;
-        await().until(() -> events.contains("expiring at " + expected));
-        assertThat(session.state()).isEqualTo(MigrationState.READY_TO_CUTOVER);
+            clock.set(expires.minus(Duration.ofHours(11)));
+            Instant expected = expires;
+            await().until(() -> events.contains("expiring at " + expected));
+            assertThat(session.state()).isEqualTo(MigrationState.READY_TO_CUTOVER);
 
-        clock.set(expires);
-        MigrationReport report = session.awaitCompletion(Duration.ofMinutes(1));
+            clock.set(expires);
+            MigrationReport report = session.awaitCompletion(Duration.ofMinutes(1));
 
-        assertThat(report.state()).isEqualTo(MigrationState.EXPIRED);
-        assertThat(destination.client().getDatabase("app").getCollection("users").countDocuments()).isEqualTo(50);
-        assertThatThrownBy(session::extendCutoverWindow).isInstanceOfSatisfying(MigrationException.class,
-                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_STATE));
-
+            assertThat(report.state()).isEqualTo(MigrationState.EXPIRED);
+            assertThat(destination.client().getDatabase("app").getCollection("users").countDocuments()).isEqualTo(50);
+            assertThatThrownBy(session::extendCutoverWindow).isInstanceOfSatisfying(MigrationException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_STATE));
+        }
         // the migration can be started again: it resumes, and with a window that is still closed, expires again
         try (MigrationSession again = Migrations.start(spec)) {
             assertThat(again.awaitCompletion(Duration.ofMinutes(1)).state()).isEqualTo(MigrationState.EXPIRED);
         }
-        session.close();
     }
 
     @ParameterizedTest
@@ -249,24 +248,25 @@ class CutoverTest {
                         }
                     }
                 }).build();
-        MigrationSession session = Migrations.start(spec);
-        started.complete(session);
-        if (when == MigrationState.SYNCING) {
-            // SYNCING is short here: cancel it from the outside before the lag is measured
-            await().until(() -> session.state() != MigrationState.COPYING);
-        }
-        if (when.compareTo(MigrationState.CUTTING_OVER) >= 0) {
-            awaitReady(session);
-            assertThatThrownBy(() -> session.cutover(false)).isInstanceOfSatisfying(MigrationException.class,
-                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CANCELLED));
-        }
+        try (MigrationSession session = Migrations.start(spec)) {
+            started.complete(session);
+            if (when == MigrationState.SYNCING) {
+                // SYNCING is short here: cancel it from the outside before the lag is measured
+                await().until(() -> session.state() != MigrationState.COPYING);
+            }
+            if (when.compareTo(MigrationState.CUTTING_OVER) >= 0) {
+                awaitReady(session);
+                assertThatThrownBy(() -> session.cutover(false)).isInstanceOfSatisfying(MigrationException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CANCELLED));
+            }
 
-        MigrationReport report = session.awaitCompletion(Duration.ofMinutes(1));
+            MigrationReport report = session.awaitCompletion(Duration.ofMinutes(1));
 
-        assertThat(report.state()).isEqualTo(MigrationState.CANCELLED);
-        assertThat(destination.client().listDatabaseNames()).contains("__livemigrate");
-        if (when != MigrationState.COPYING) {
-            assertThat(destination.client().getDatabase("app").getCollection("users").countDocuments()).isEqualTo(50);
+            assertThat(report.state()).isEqualTo(MigrationState.CANCELLED);
+            assertThat(destination.client().listDatabaseNames()).contains("__livemigrate");
+            if (when != MigrationState.COPYING) {
+                assertThat(destination.client().getDatabase("app").getCollection("users").countDocuments()).isEqualTo(50);
+            }
         }
     }
 

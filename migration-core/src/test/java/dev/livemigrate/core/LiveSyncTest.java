@@ -60,12 +60,14 @@ class LiveSyncTest {
         writer.startInBackground();
         java.util.Random random = new java.util.Random(3);
         for (int round = 0; round < 4; round++) {
-            MigrationSession session = Migrations.start(spec("live-2").build());
             long target = random.nextInt(400);
-            await().atMost(Duration.ofMinutes(1)).until(() -> session.progress().copiedDocuments() + session.progress().eventsApplied() > target
-                    || !writer.isWriting());
-            session.close();
-            assertThat(session.state()).isEqualTo(MigrationState.STOPPED);
+            MigrationSession stopped;
+            try (MigrationSession session = Migrations.start(spec("live-2").build())) {
+                stopped = session;
+                await().atMost(Duration.ofMinutes(1)).until(() -> session.progress().copiedDocuments() + session.progress().eventsApplied() > target
+                        || !writer.isWriting());
+            }
+            assertThat(stopped.state()).isEqualTo(MigrationState.STOPPED);
         }
         assertThat(writer.awaitAllWritten()).isEqualTo(2500);
         try (MigrationSession session = Migrations.start(spec("live-2").build())) {

@@ -50,6 +50,7 @@ class PreflightTest {
         otherCertificate = TestCertificate.generate(certificates, "other");
     }
 
+    /** Names resolve from src/test/hosts alone (see the pom), so this one fails at once, on any resolver. */
     @Test
     void aHostThatDoesNotResolve() {
         assertThat(errors(validate("mongodb://no-such-host.invalid:27017", destination.connectionString())))

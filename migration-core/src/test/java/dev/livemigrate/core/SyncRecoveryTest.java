@@ -90,18 +90,18 @@ class SyncRecoveryTest {
         MongoCollection<Document> users = seed();
         try (WireProxy proxy = WireProxy.inFrontOf(destination, lanes)) {
             MigrationSpec spec = spec(proxy, "apply-failed").build();
-            MigrationSession session = Migrations.start(spec);
-            awaitState(session, MigrationState.READY_TO_CUTOVER);
-            lanes.failNext();
-            users.updateOne(Filters.eq("_id", 7), Updates.set("email", "changed@x"));
-            users.deleteOne(Filters.eq("_id", 8));
-            users.insertOne(new Document("_id", 2000).append("email", "new@x"));
+            try (MigrationSession session = Migrations.start(spec)) {
+                awaitState(session, MigrationState.READY_TO_CUTOVER);
+                lanes.failNext();
+                users.updateOne(Filters.eq("_id", 7), Updates.set("email", "changed@x"));
+                users.deleteOne(Filters.eq("_id", 8));
+                users.insertOne(new Document("_id", 2000).append("email", "new@x"));
 
-            assertThatThrownBy(() -> session.awaitCompletion(Duration.ofMinutes(1))).isInstanceOfSatisfying(MigrationException.class,
-                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.APPLY_FAILED)).hasMessageContaining("resume the migration with the same id");
-            assertThat(session.state()).isEqualTo(MigrationState.FAILED);
-            assertThat(lanes.refused()).isTrue();
-            session.close();
+                assertThatThrownBy(() -> session.awaitCompletion(Duration.ofMinutes(1))).isInstanceOfSatisfying(MigrationException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.APPLY_FAILED)).hasMessageContaining("resume the migration with the same id");
+                assertThat(session.state()).isEqualTo(MigrationState.FAILED);
+                assertThat(lanes.refused()).isTrue();
+            }
 
             try (MigrationSession again = Migrations.start(spec)) {
                 awaitState(again, MigrationState.READY_TO_CUTOVER);
