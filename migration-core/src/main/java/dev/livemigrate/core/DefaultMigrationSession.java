@@ -162,8 +162,19 @@ final class DefaultMigrationSession implements MigrationSession {
         return awaitCompletion(Duration.ofMinutes(10));
     }
 
-    /** The ticker: progress for listeners, readiness, and the cutover window's warning and expiry. */
+    /**
+     * The ticker: progress for listeners, readiness, and the cutover window's warning and expiry. Never throws: a
+     * periodic task that throws is never run again, and the session would then never become ready.
+     */
     private void tick() {
+        try {
+            tickOnce();
+        } catch (RuntimeException | Error e) {
+            LOG.error("migration {}: the progress tick failed; it runs again in a moment", run.id(), e);
+        }
+    }
+
+    private void tickOnce() {
         listeners.progress(progress());
         synchronized (lifecycle.lock) {
             Duration lag = sync == null ? null : sync.figures().lag();

@@ -60,19 +60,31 @@ public final class SyncPhase {
         return current;
     }
 
-    /** Lag and rate of the capture running now; events applied over the whole phase. */
+    /**
+     * Lag and rate of the capture running now; events applied over the whole phase. Before the first capture
+     * has started (progress is read from other threads meanwhile) the lag is unknown.
+     */
     public ProgressCounters.SyncFigures figures() {
-        ProgressCounters.SyncFigures now = current.figures();
+        ChangeSync sync = current;
+        if (sync == null) {
+            return new ProgressCounters.SyncFigures(null, appliedBefore, 0, catalogChanges());
+        }
+        ProgressCounters.SyncFigures now = sync.figures();
         return new ProgressCounters.SyncFigures(now.lag(), appliedBefore + now.eventsApplied(), now.eventsPerSecond(), catalogChanges());
     }
 
     public long eventsApplied() {
-        return appliedBefore + current.eventsApplied();
+        ChangeSync sync = current;
+        return appliedBefore + (sync == null ? 0 : sync.eventsApplied());
     }
 
     /** What happened to selected collections over the whole phase. */
     public MigrationReport.CatalogChanges catalogChanges() {
-        MigrationReport.CatalogChanges now = current.catalogChanges();
+        ChangeSync sync = current;
+        if (sync == null) {
+            return changesBefore;
+        }
+        MigrationReport.CatalogChanges now = sync.catalogChanges();
         MigrationReport.CatalogChanges before = changesBefore;
         return new MigrationReport.CatalogChanges(before.created() + now.created(), before.copied() + now.copied(),
                 before.renamed() + now.renamed(), before.dropped() + now.dropped());
@@ -80,7 +92,8 @@ public final class SyncPhase {
 
     /** The source operation time every change up to which is applied, or {@code null} before the first. */
     public Instant syncedThrough() {
-        Instant now = current.syncedThrough();
+        ChangeSync sync = current;
+        Instant now = sync == null ? null : sync.syncedThrough();
         return now != null ? now : syncedThroughBefore;
     }
 }
