@@ -1,5 +1,6 @@
 package dev.livemigrate.cli;
 
+import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.NamespaceVerification;
 import dev.livemigrate.VerificationReport;
@@ -24,6 +25,9 @@ final class VerifyCommand implements Callable<Integer> {
     Selection selection = new Selection();
     @Option(names = "--json", description = "The report as one JSON object.")
     boolean json;
+    @Option(names = "--migration-id", paramLabel = "ID", description = {"The migration syncing into the destination, if one is:",
+            "a difference is read again once it has applied past the source's time, so changes still on their way are not reported."})
+    String migrationId;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,8 +35,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        VerificationReport report = Migrations.verify(selection.applyTo(endpoints.spec().continuousSync(false),
-                spec.commandLine()).build());
+        MigrationSpec.Builder builder = selection.applyTo(endpoints.spec().continuousSync(false), spec.commandLine());
+        if (migrationId != null) {
+            builder.migrationId(migrationId);
+        }
+        VerificationReport report = Migrations.verify(builder.build());
         out.println(json ? report.toJson() : render(report));
         out.flush();
         if (report.verifiers().isEmpty()) {

@@ -31,4 +31,17 @@ public interface Verifier {
      *         {@link NamespaceVerification#of})
      */
     List<NamespaceVerification> verify(MongoClientSettings source, MongoClientSettings destination, Map<Namespace, Namespace> namespaces);
+
+    /**
+     * Compares the namespaces while a migration may still be syncing into the destination: a verifier that
+     * re-reads what differs should wait for {@code live} to have applied past the source's time before it reports
+     * a difference. By default the same as {@link #verify(MongoClientSettings, MongoClientSettings, Map)}.
+     *
+     * @param live how far the migration has applied, or {@link SyncWatermark#NONE}
+     * @since 0.1
+     */
+    default List<NamespaceVerification> verify(MongoClientSettings source, MongoClientSettings destination,
+                                               Map<Namespace, Namespace> namespaces, SyncWatermark live) {
+        return verify(source, destination, namespaces);
+    }
 }

@@ -19,10 +19,12 @@ import dev.livemigrate.core.catalog.NamespaceMapper;
 import dev.livemigrate.core.catalog.Selection;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore;
+import dev.livemigrate.core.sync.RecordedWatermark;
 import dev.livemigrate.core.sync.SourceClock;
 import dev.livemigrate.spi.MigrationEngine;
 import dev.livemigrate.spi.Source;
 import dev.livemigrate.spi.SourceProvider;
+import dev.livemigrate.spi.SyncWatermark;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
@@ -182,7 +184,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(s);
             catalog.values().removeIf(CollectionInfo::isView);
             Map<Namespace, Namespace> namespaces = NamespaceMapper.of(spec).map(catalog.keySet());
-            return Verification.run(sides.sourceSettings(), sides.destinationSettings(), namespaces);
+            // a migration still syncing into the destination under this id is waited for before a difference is reported
+            SyncWatermark live = RecordedWatermark.of(new MetadataStore(d), spec.migrationId(), s);
+            return Verification.run(sides.sourceSettings(), sides.destinationSettings(), namespaces, live);
         } finally {
             sides.source().close();
         }

@@ -4,6 +4,7 @@ import com.mongodb.MongoClientSettings;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.NamespaceVerification;
 import dev.livemigrate.VerificationReport;
+import dev.livemigrate.spi.SyncWatermark;
 import dev.livemigrate.spi.Verifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,16 +28,21 @@ public final class Verification {
     public static VerificationReport ofMigration(RunContext run) {
         Map<Namespace, Namespace> namespaces = new LinkedHashMap<>();
         run.metadata().collections(run.id()).values().forEach(r -> namespaces.put(r.source(), r.target()));
-        return run(run.connections().sourceSettings(), run.connections().destinationSettings(), namespaces);
+        return run(run.connections().sourceSettings(), run.connections().destinationSettings(), namespaces, SyncWatermark.NONE);
     }
 
-    static VerificationReport run(MongoClientSettings source, MongoClientSettings destination, Map<Namespace, Namespace> namespaces) {
+    /**
+     * @param live how far a migration syncing into the destination has applied, for verifiers that recheck
+     *             differences ({@link SyncWatermark#NONE} when none does)
+     */
+    static VerificationReport run(MongoClientSettings source, MongoClientSettings destination, Map<Namespace, Namespace> namespaces,
+                                  SyncWatermark live) {
         List<Verifier> verifiers = ServiceLoader.load(Verifier.class).stream().map(ServiceLoader.Provider::get).toList();
         long started = System.nanoTime();
         List<NamespaceVerification> results = new ArrayList<>();
         for (Verifier v : verifiers) {
             long t = System.nanoTime();
-            results.addAll(v.verify(source, destination, namespaces));
+            results.addAll(v.verify(source, destination, namespaces, live));
             LOG.info("verifier {} compared {} namespace(s) in {} ms", v.name(), namespaces.size(), (System.nanoTime() - t) / 1_000_000);
         }
         return VerificationReport.merge(verifiers.stream().map(Verifier::name).toList(), results,

@@ -6,6 +6,7 @@ import com.mongodb.ReadPreference;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.spi.SyncWatermark;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 
@@ -22,12 +23,15 @@ final class Clients implements AutoCloseable {
 
     final MongoClient source;
     final MongoClient destination;
+    /** How differences are read again; one per verification, so its waiting budget spans every namespace. */
+    final Rechecks rechecks;
     private final Map<String, Map<String, BsonDocument>> sourceCatalog = new HashMap<>();
     private final Map<String, Map<String, BsonDocument>> destinationCatalog = new HashMap<>();
 
-    Clients(MongoClientSettings source, MongoClientSettings destination) {
+    Clients(MongoClientSettings source, MongoClientSettings destination, SyncWatermark live) {
         this.source = MongoClients.create(pinned(source));
         this.destination = MongoClients.create(pinned(destination));
+        this.rechecks = new Rechecks(live);
     }
 
     /** {@code settings} with primary reads and majority read concern. */

@@ -41,6 +41,13 @@ final class DocumentsById {
         digests.computeIfAbsent(key, k -> new ArrayList<>(1)).add(digest);
     }
 
+    /** Every {@code _id}'s digests, in an order-free form: equal for two reads of unchanged documents. */
+    Map<Object, List<String>> state() {
+        Map<Object, List<String>> state = new HashMap<>();
+        digests.forEach((key, list) -> state.put(key, list.stream().sorted().toList()));
+        return state;
+    }
+
     /**
      * What differs between {@code source} and {@code destination}, one mismatch per document: per {@code _id},
      * the documents equal on both sides cancel out; of the rest, pairs are DIFFERENT, the surplus of the source

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -37,9 +38,9 @@ import java.util.concurrent.CompletableFuture;
  * least one) and reported as a lower bound, never as equal. So the whole comparison reads each side at most
  * {@code 1 + passes} times, however widespread the differences.
  *
- * <p>A named difference is re-read by {@code _id} (every document with that {@code _id}, on both sides) a few
- * times before it is reported, so documents still changing on a live source do not show up as false
- * mismatches.
+ * <p>A named difference is re-read by {@code _id} (every document with that {@code _id}, on both sides) before it
+ * is reported ({@link Rechecks}: while a migration syncs, until it has applied past the time the source was
+ * read), so documents still changing on a live source do not show up as false mismatches.
  *
  * <p>Why buckets by {@code _id} hash and not {@code _id} ranges: a range split must be type-bracketed and
  * needs split points (sampling, which not every server does well); hash buckets need neither, cost the same
@@ -49,8 +50,6 @@ import java.util.concurrent.CompletableFuture;
 public final class HashVerifier extends NamespaceVerifier {
 
     static final int BUCKETS = 4096;
-    private static final int RECHECK_ROUNDS = 5;
-    private static final long RECHECK_PAUSE_MILLIS = 500;
 
     /**
      * How much a drill-down may do.
@@ -81,7 +80,7 @@ public final class HashVerifier extends NamespaceVerifier {
     @Override
     NamespaceVerification compare(Clients c, NamespaceVerification n) {
         Outcome o = compare(collection(c.source, n.source()), collection(c.destination, n.destination()),
-                cursorBatch(c.source, n.source()), limits);
+                cursorBatch(c.source, n.source()), limits, c.rechecks);
         NamespaceVerification r = n.withDigests(o.sourceDigest, o.destinationDigest, o.documents, o.bytes).withMismatches(o.total, o.tracked);
         return o.unnamed == 0 ? r : r.withOtherDifferences(List.of(n.source() + " -> " + n.destination() + ": at least " + o.unnamed
                 + " more document(s) differ in " + o.unnamedBuckets + " bucket(s) not read again (the drill-down stops at "
@@ -103,7 +102,7 @@ public final class HashVerifier extends NamespaceVerifier {
 
     /** Compares two collections; the source and destination are read in parallel. */
     static Outcome compare(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination, int cursorBatch,
-                           Limits limits) {
+                           Limits limits, Rechecks rechecks) {
         CompletableFuture<Buckets> s = CompletableFuture.supplyAsync(() -> Buckets.of(source, cursorBatch));
         Buckets d = Buckets.of(destination, cursorBatch);
         Buckets sb = s.join();
@@ -135,11 +134,8 @@ public final class HashVerifier extends NamespaceVerifier {
                 }
             }
         }
-        for (int round = 0; round < RECHECK_ROUNDS && !tracked.isEmpty(); round++) {
-            if (round > 0) {
-                pause(); // give a live migration time to apply what is still on its way
-            }
-            tracked = recheck(source, destination, tracked);
+        if (!tracked.isEmpty()) {
+            tracked = rechecks.until(tracked, (still, betweenSides) -> recheck(source, destination, still, betweenSides));
         }
         return new Outcome(sb.digest(), d.digest(), sb.documents, sb.bytes, tracked, tracked.size() + untracked + unnamed,
                 unnamed, unnamedBuckets);
@@ -166,14 +162,6 @@ public final class HashVerifier extends NamespaceVerifier {
         return passes;
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(RECHECK_PAUSE_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static List<Mismatch> drillDown(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination,
                                             Set<Integer> buckets, int cursorBatch) {
         return DocumentsById.compare(digestsIn(source, buckets, cursorBatch), digestsIn(destination, buckets, cursorBatch));
@@ -181,18 +169,28 @@ public final class HashVerifier extends NamespaceVerifier {
 
     /**
      * Reads every document with each mismatched {@code _id} again on both sides (every one: there may be more
-     * than one); keeps what still differs.
+     * than one), the source first, and keeps what still differs.
      */
-    private static List<Mismatch> recheck(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination,
-                                          List<Mismatch> mismatches) {
+    private static Rechecks.Outcome<Mismatch> recheck(MongoCollection<RawBsonDocument> source, MongoCollection<RawBsonDocument> destination,
+                                                      List<Mismatch> mismatches, Runnable betweenSides) {
         Map<Object, BsonValue> ids = new LinkedHashMap<>();
         mismatches.forEach(m -> ids.putIfAbsent(DocumentsById.key(m.id()), m.id()));
-        List<Mismatch> still = new ArrayList<>();
+        Map<BsonValue, DocumentsById> sourceSide = new LinkedHashMap<>();
+        Map<Object, List<String>> sourceState = new HashMap<>();
         for (BsonValue id : ids.values()) {
-            BsonDocument byId = new BsonDocument("_id", id);
-            still.addAll(DocumentsById.compare(digestsOf(source.find(byId)), digestsOf(destination.find(byId))));
+            DocumentsById read = digestsOf(source.find(new BsonDocument("_id", id)));
+            sourceSide.put(id, read);
+            sourceState.putAll(read.state());
         }
-        return still;
+        betweenSides.run();
+        List<Mismatch> still = new ArrayList<>();
+        Map<Object, List<String>> destinationState = new HashMap<>();
+        sourceSide.forEach((id, read) -> {
+            DocumentsById there = digestsOf(destination.find(new BsonDocument("_id", id)));
+            destinationState.putAll(there.state());
+            still.addAll(DocumentsById.compare(read, there));
+        });
+        return new Rechecks.Outcome<>(still, List.of(sourceState, destinationState));
     }
 
     private static DocumentsById digestsOf(Iterable<RawBsonDocument> documents) {

@@ -3,6 +3,7 @@ package dev.livemigrate.verify;
 import com.mongodb.MongoClientSettings;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.NamespaceVerification;
+import dev.livemigrate.spi.SyncWatermark;
 import dev.livemigrate.spi.Verifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,14 @@ abstract class NamespaceVerifier implements Verifier {
     @Override
     public final List<NamespaceVerification> verify(MongoClientSettings source, MongoClientSettings destination,
                                                     Map<Namespace, Namespace> namespaces) {
+        return verify(source, destination, namespaces, SyncWatermark.NONE);
+    }
+
+    @Override
+    public final List<NamespaceVerification> verify(MongoClientSettings source, MongoClientSettings destination,
+                                                    Map<Namespace, Namespace> namespaces, SyncWatermark live) {
         List<NamespaceVerification> results = new ArrayList<>();
-        try (Clients c = new Clients(source, destination)) {
+        try (Clients c = new Clients(source, destination, live)) {
             namespaces.forEach((from, to) -> results.add(compareOne(c, NamespaceVerification.of(from, to))));
         }
         return results;

@@ -205,6 +205,26 @@ public final class MetadataStore {
         return found;
     }
 
+    /** Records that the migration has applied every source change up to {@code through}. */
+    public void saveSyncedThrough(String migrationId, BsonTimestamp through) {
+        migrations.updateOne(Filters.eq("_id", migrationId), Updates.set("syncedThrough", through));
+    }
+
+    /**
+     * Whether the migration follows the source's changes into this destination and has not ended (completed,
+     * cancelled or expired): what is read here may still be on its way.
+     */
+    public boolean syncing(String migrationId) {
+        return migration(migrationId).filter(m -> m.isTimestamp("startAt"))
+                .filter(m -> !List.of("COMPLETED", "CANCELLED", "EXPIRED").contains(m.getString("state", new BsonString("")).getValue()))
+                .isPresent();
+    }
+
+    /** How far the migration has applied the source's changes, as it last recorded; empty until it has. */
+    public Optional<BsonTimestamp> syncedThrough(String migrationId) {
+        return migration(migrationId).filter(m -> m.isTimestamp("syncedThrough")).map(m -> m.getTimestamp("syncedThrough"));
+    }
+
     public void setMigrationState(String migrationId, String state) {
         migrations.updateOne(Filters.eq("_id", migrationId),
                 Updates.combine(Updates.set("state", new BsonString(state)), Updates.set("updatedAt", now())));

@@ -263,6 +263,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
             checkpoints.persist();
             long nanos = System.nanoTime();
             meter.sample(readers.all(), SourceClock.now(run.source()), applied.get(), nanos);
+            checkpoints.persistSyncedThrough(meter.syncedThrough());
             // per-collection streams depend on the poll to find new collections; a cluster-wide stream sees
             // them itself and only needs it for index builds on servers without expanded events
             if (!caps.clusterStreams() || (!caps.expandedEvents() && ++ticks % 10 == 0) || ticks++ % 60 == 0) {

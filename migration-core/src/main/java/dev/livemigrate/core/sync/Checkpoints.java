@@ -1,6 +1,7 @@
 package dev.livemigrate.core.sync;
 
 import dev.livemigrate.core.state.MetadataStore;
+import org.bson.BsonTimestamp;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ final class Checkpoints {
     private final Checkpointer checkpointer;
     private final Map<String, Checkpointer.Position> saved = new HashMap<>();
     private final Map<String, Checkpointer.Position> persisted = new HashMap<>();
+    private BsonTimestamp syncedThrough;
 
     Checkpoints(MetadataStore metadata, String migrationId, Checkpointer checkpointer) {
         this.metadata = metadata;
@@ -35,6 +37,17 @@ final class Checkpoints {
         checkpointer.forget(stream);
         saved.remove(stream);
         persisted.remove(stream);
+    }
+
+    /**
+     * Saves how far the migration has applied, when it moved, for a verification running beside it (in this
+     * process or another).
+     */
+    synchronized void persistSyncedThrough(BsonTimestamp through) {
+        if (through != null && !through.equals(syncedThrough)) {
+            metadata.saveSyncedThrough(migrationId, through);
+            syncedThrough = through;
+        }
     }
 
     /** Saves every stream's low-water mark that moved since the last save. */

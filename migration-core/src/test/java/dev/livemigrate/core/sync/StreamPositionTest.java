@@ -89,6 +89,34 @@ class StreamPositionTest {
     }
 
     @Test
+    void syncedThroughTrailsTheClockByTwoSamplesAndStaysBeforeAnythingUnapplied() {
+        Checkpointer checkpointer = new Checkpointer();
+        LagMeter meter = new LagMeter(checkpointer, 0);
+        List<Stream> caughtUp = List.of(new Stream(T0, true));
+
+        meter.sample(caughtUp, at(100), 0, 1);
+        meter.sample(caughtUp, at(101), 0, 2);
+        assertThat(meter.syncedThrough()).as("not before a clock read two samples ago").isNull();
+        meter.sample(caughtUp, at(102), 0, 3);
+        // a stream that came back empty since the last sample may have been asked before that sample's clock read
+        assertThat(meter.syncedThrough()).isEqualTo(at(100));
+
+        ChangeEvent waiting = event("orders", 0, new BsonTimestamp(T0.getTime() + 50, 7));
+        checkpointer.dispatched(waiting);
+        meter.sample(caughtUp, at(103), 0, 4);
+        assertThat(meter.syncedThrough()).as("just before the oldest change not applied").isEqualTo(new BsonTimestamp(T0.getTime() + 50, 6));
+
+        checkpointer.applied(waiting);
+        meter.sample(List.of(new Stream(at(90), false)), at(104), 1, 5);
+        assertThat(meter.syncedThrough()).as("just before a stream that has not come back empty")
+                .isEqualTo(new BsonTimestamp(T0.getTime() + 89, -1));
+    }
+
+    private static BsonTimestamp at(int seconds) {
+        return new BsonTimestamp(T0.getTime() + seconds, 0);
+    }
+
+    @Test
     void aQuietStreamsCheckpointMovesToTheServersResumePointOnceItsEventsAreApplied() {
         Checkpointer checkpointer = new Checkpointer();
         ChangeEvent first = event("cluster", 0, new BsonTimestamp(T0.getTime() + 1, 1));
