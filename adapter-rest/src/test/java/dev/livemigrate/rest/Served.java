@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,16 +34,17 @@ final class Served implements AutoCloseable {
         return b.append("}").toString();
     }
 
-    /** Waits (a minute at most) until the migration's state is {@code wanted}; fails at once if it ends elsewhere. */
+    /** Waits (two minutes at most) until the migration's state is {@code wanted}; fails at once if it ends elsewhere. */
     JsonNode awaitState(String id, String wanted) {
         Set<String> ends = Set.of("COMPLETED", "CANCELLED", "EXPIRED", "FAILED");
-        await().atMost(Duration.ofMinutes(1)).until(() -> {
-            String state = api.get("/api/v1/migrations/" + id).body().path("state").asText();
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        await().atMost(Duration.ofMinutes(2)).alias("migration " + id + " " + wanted).until(() -> {
+            last.set(api.get("/api/v1/migrations/" + id).body());
+            String state = last.get().path("state").asText();
             return state.equals(wanted) || ends.contains(state);
         });
-        JsonNode m = api.get("/api/v1/migrations/" + id).body();
-        assertThat(m.path("state").asText()).as(m.toString()).isEqualTo(wanted);
-        return m;
+        assertThat(last.get().path("state").asText()).as(last.get().toString()).isEqualTo(wanted);
+        return last.get();
     }
 
     /** The error body's shape: exactly the API's fields (plus the named extras), and no stack trace. */
