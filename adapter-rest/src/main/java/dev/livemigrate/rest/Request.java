@@ -12,12 +12,14 @@ import java.util.Map;
 
 /**
  * One request as a route sees it: its path parameters and its body, read with a size limit. A body over
- * {@link #MAX_BODY} bytes is refused with 413 before more of it is read, whether its length was announced or not.
+ * {@link #MAX_BODY} bytes is refused with 413, whether its length was announced or not; it is never held in memory.
  */
 final class Request {
 
     /** Largest request body accepted, in bytes. */
     static final int MAX_BODY = 64 * 1024;
+    /** How much of a refused body is read and dropped before answering 413. */
+    static final int DRAIN = 1024 * 1024;
 
     private final HttpExchange exchange;
     private final Map<String, String> parameters;
@@ -47,19 +49,34 @@ final class Request {
 
     private byte[] body() {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19
-                && Long.parseLong(length) > MAX_BODY) {
-            throw tooLarge();
-        }
         try (InputStream in = exchange.getRequestBody()) {
+            if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19
+                    && Long.parseLong(length) > MAX_BODY) {
+                throw tooLarge(in);
+            }
             byte[] body = in.readNBytes(MAX_BODY + 1);
             if (body.length > MAX_BODY) {
-                throw tooLarge();
+                throw tooLarge(in);
             }
             return body;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The 413, after reading (and dropping) what follows of the body up to {@link #DRAIN} bytes: a client still
+     * sending would otherwise have its connection reset before it reads the answer. Past that the connection is
+     * closed and such a client may see only the reset.
+     */
+    private ApiException tooLarge(InputStream in) throws IOException {
+        long dropped = 0;
+        byte[] buffer = new byte[8192];
+        for (int n; dropped < DRAIN && (n = in.read(buffer)) > 0; ) {
+            dropped += n;
+        }
+        exchange.getResponseHeaders().set("Connection", "close");
+        return tooLarge();
     }
 
     private static ApiException tooLarge() {
