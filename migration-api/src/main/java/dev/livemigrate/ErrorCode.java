@@ -71,6 +71,15 @@ public enum ErrorCode {
     DESTINATION_WRITE_FAILED(1),
     /** The operation was interrupted or timed out while waiting. */
     INTERRUPTED(1),
+    /**
+     * A request to the control plane ({@code livemigrate serve}) is malformed: not JSON, too large, too deeply
+     * nested, a field unknown or of the wrong type; the message names each bad field.
+     */
+    INVALID_REQUEST(2),
+    /** A request to the control plane carried no API token, or a wrong one; nothing was done. */
+    UNAUTHORIZED(2),
+    /** The control plane knows no migration or validation of the requested id. */
+    NOT_FOUND(2),
     /** An unexpected internal error; the cause holds the details. */
     INTERNAL(1);
 

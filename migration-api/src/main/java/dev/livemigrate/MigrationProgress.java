@@ -21,6 +21,7 @@ package dev.livemigrate;
  * @param indexConflicts      unique indexes the last cutover attempt could not restore because the
  *                            destination's documents break them, by {@code namespace.index}, with what the
  *                            server reported (the duplicate key, or the ids holding it); empty otherwise
+ * @param indexesBuilt        secondary indexes the copy has built on the destination so far
  * @since 0.1
  */
 public record MigrationProgress(
@@ -37,11 +38,22 @@ public record MigrationProgress(
         long eventsApplied,
         double eventsPerSecond,
         MigrationReport.CatalogChanges catalogChanges,
-        java.util.Map<String, java.util.List<String>> indexConflicts) {
+        java.util.Map<String, java.util.List<String>> indexConflicts,
+        int indexesBuilt) {
 
     public MigrationProgress {
         catalogChanges = catalogChanges == null ? MigrationReport.CatalogChanges.NONE : catalogChanges;
         indexConflicts = java.util.Map.copyOf(indexConflicts);
+    }
+
+    /** A snapshot without a count of indexes built. */
+    public MigrationProgress(MigrationState state, long copiedBytes, long totalBytes, long copiedDocuments,
+                             long totalDocuments, int collectionsDone, int collectionsTotal, int partitionsDone,
+                             int partitionsTotal, java.time.Duration lag, long eventsApplied, double eventsPerSecond,
+                             MigrationReport.CatalogChanges catalogChanges,
+                             java.util.Map<String, java.util.List<String>> indexConflicts) {
+        this(state, copiedBytes, totalBytes, copiedDocuments, totalDocuments, collectionsDone, collectionsTotal,
+                partitionsDone, partitionsTotal, lag, eventsApplied, eventsPerSecond, catalogChanges, indexConflicts, 0);
     }
 
     /** A snapshot without catalog changes or index conflicts. */

@@ -56,9 +56,9 @@ final class RunCommand implements Callable<Integer> {
     CutoverMode cutover;
     @Option(names = "--block-writes", description = "Block user writes on the source at cutover (MongoDB 6.0+).")
     boolean blockWrites;
-    @Option(names = "--lag-threshold", converter = Durations.class, description = "Lag under which cutover is offered (default 10s).")
+    @Option(names = "--lag-threshold", converter = DurationText.class, description = "Lag under which cutover is offered (default 10s).")
     Duration lagThreshold;
-    @Option(names = "--cutover-window", converter = Durations.class,
+    @Option(names = "--cutover-window", converter = DurationText.class,
             description = "How long the cutover window stays open once ready (default 120h); 'extend' adds 24h.")
     Duration cutoverWindow;
     @Option(names = "--migration-id", description = "Id of the migration; run again with the same id to resume.")
@@ -217,8 +217,8 @@ final class RunCommand implements Callable<Integer> {
     static String render(MigrationReport r) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "migration %s: %s%n", r.migrationId(), r.state()));
-        b.append(String.format(Locale.ROOT, "  total duration     %s%n", Durations.format(r.duration())));
-        b.append(String.format(Locale.ROOT, "  downtime           %s%n", Durations.format(r.downtime())));
+        b.append(String.format(Locale.ROOT, "  total duration     %s%n", DurationText.format(r.duration())));
+        b.append(String.format(Locale.ROOT, "  downtime           %s%n", DurationText.format(r.downtime())));
         b.append(String.format(Locale.ROOT, "  copied             %,d documents, %s, %d collections%n",
                 r.copiedDocuments(), ProgressRenderer.bytes(r.copiedBytes()), r.collectionsCopied()));
         b.append(String.format(Locale.ROOT, "  changes applied    %,d (synced through %s)%n", r.changesApplied(),

@@ -173,7 +173,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             code = Arrays.stream(ErrorCode.values()).filter(c -> c.name().equals(only)).findFirst().orElse(code);
         }
         return new ValidationException(code, errors.size() + " pre-flight check(s) failed: " + errors.stream()
-                .map(f -> f.code() + ": " + f.message() + " (" + f.remedy() + ")").collect(Collectors.joining("; ")));
+                .map(f -> f.code() + ": " + f.message() + " (" + f.remedy() + ")").collect(Collectors.joining("; ")), report);
     }
 
     @Override

@@ -89,6 +89,7 @@ public final class ProgressCounters {
     public MigrationProgress snapshot(MigrationState state, SyncFigures sync, Map<String, List<String>> indexConflicts) {
         return new MigrationProgress(state, copiedBytes.get(), totalBytes, copiedDocuments.get(), totalDocuments,
                 collectionsDone.get(), collectionsTotal, partitionsDone.get(), partitionsTotal.get(),
-                sync.lag(), sync.eventsApplied(), sync.eventsPerSecond(), sync.catalogChanges(), indexConflicts);
+                sync.lag(), sync.eventsApplied(), sync.eventsPerSecond(), sync.catalogChanges(), indexConflicts,
+                indexesCreated.get());
     }
 }

@@ -1,0 +1,138 @@
+package dev.livemigrate.rest;
+
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code livemigrate serve}: the REST control plane, a thin layer over the library on the JDK's own HTTP server
+ * ({@code com.sun.net.httpserver}: no dependency, a small API, and HTTP parsed by the JDK). {@link #start} binds,
+ * loads the migrations of the data directory and resumes those that had not ended (in the background), and
+ * serves; {@link #close()} stops serving, then closes every session, each of which stays resumable (the engine
+ * keeps its checkpoints on the destination). Every {@code /api} call needs the API token ({@link ApiToken}).
+ *
+ * <p>Routes are registered in one place, {@link #routes}: the status page, the metrics endpoint and other
+ * routes outside {@code /api} go there too.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+    private final HttpServer server;
+    private final ExecutorService requests;
+    private final ExecutorService background;
+    private final MigrationRegistry registry;
+    private final ApiToken token;
+    private final DataDir dataDir;
+    private final URI uri;
+
+    private ControlPlane(HttpServer server, ExecutorService requests, ExecutorService background, MigrationRegistry registry,
+                         ApiToken token, DataDir dataDir) {
+        this.server = server;
+        this.requests = requests;
+        this.background = background;
+        this.registry = registry;
+        this.token = token;
+        this.dataDir = dataDir;
+        InetSocketAddress address = server.getAddress();
+        String host = address.getAddress().getHostAddress();
+        this.uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
+    }
+
+    /**
+     * Binds, resumes the stored migrations that had not ended, and serves until {@link #close()}.
+     *
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static ControlPlane start(ServeOptions options) {
+        DataDir dir = new DataDir(options.dataDir());
+        ApiToken token = ApiToken.of(options.token(), dir);
+        ExecutorService background = Executors.newCachedThreadPool(threads("livemigrate-serve-work"));
+        ExecutorService requests = Executors.newFixedThreadPool(8, threads("livemigrate-serve-http"));
+        MigrationRegistry registry = new MigrationRegistry(new MigrationStore(dir), background);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 0);
+        } catch (IOException e) {
+            background.shutdownNow();
+            requests.shutdownNow();
+            throw new UncheckedIOException("cannot listen on " + options.bind() + ":" + options.port() + ": " + e.getMessage(), e);
+        }
+        Router router = new Router(token::accepts);
+        routes(router, registry, new ValidationRuns(background, options.validationWait()), background);
+        server.createContext("/", router);
+        server.setExecutor(requests);
+        registry.loadAndResume();
+        server.start();
+        ControlPlane plane = new ControlPlane(server, requests, background, registry, token, dir);
+        LOG.info("serving on {} with data directory {}", plane.uri(), dir.path());
+        return plane;
+    }
+
+    /** Every route of the server. */
+    private static void routes(Router router, MigrationRegistry registry, ValidationRuns validations, ExecutorService background) {
+        router.add("GET", "/api/v1/openapi.json", r -> Response.text(200, Response.JSON, openApi()));
+        new MigrationRoutes(registry, validations, background).register(router);
+        // outside /api (no token): the status page (GET /) and the metrics (GET /metrics) are to be added here
+    }
+
+    private static String openApi() {
+        try (InputStream in = ControlPlane.class.getResourceAsStream("openapi.json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code http://HOST:PORT} as bound (the real port when 0 was asked). */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The API token generated at this start, to be printed once; empty when it was given or generated before. */
+    public Optional<String> generatedToken() {
+        return token.generated();
+    }
+
+    public Path dataDir() {
+        return dataDir.path();
+    }
+
+    /** Stops serving (requests under way get a second to finish), then closes every session, resumable. */
+    @Override
+    public void close() {
+        server.stop(1);
+        requests.shutdown();
+        registry.close();
+        background.shutdownNow();
+        try {
+            background.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("stopped serving on {}", uri);
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,208 @@
+package dev.livemigrate.rest;
+
+import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
+import dev.livemigrate.MigrationListener;
+import dev.livemigrate.MigrationProgress;
+import dev.livemigrate.MigrationReport;
+import dev.livemigrate.MigrationSession;
+import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.MigrationState;
+import dev.livemigrate.Migrations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The migrations this server manages, each run by a library session in this process. Creating one starts it
+ * ({@link Migrations#start}); at server start every stored migration that had not ended is started again by its
+ * id, in the background, which resumes it from the checkpoints the engine keeps on the destination (a paused one
+ * waits for {@code resume}); {@link #close()} closes every session, which leaves each resumable. Every state
+ * change but STOPPED is written to the {@link MigrationStore}, and so is the report or failure at the end.
+ */
+final class MigrationRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationRegistry.class);
+    /** How long a watcher waits for a session to end: as long as it runs. */
+    private static final Duration FOREVER = Duration.ofDays(36_500);
+
+    private final Map<String, ManagedMigration> migrations = new LinkedHashMap<>();
+    private final MigrationStore store;
+    private final ExecutorService background;
+    private volatile boolean closed;
+
+    MigrationRegistry(MigrationStore store, ExecutorService background) {
+        this.store = store;
+        this.background = background;
+    }
+
+    /** Loads the stored migrations and resumes, in the background, each that had not ended and is not paused. */
+    void loadAndResume() {
+        for (ManagedMigration m : store.load()) {
+            synchronized (this) {
+                migrations.put(m.id, m);
+            }
+            if (!m.lastState.isTerminal() && m.lastState != MigrationState.PAUSED) {
+                m.resuming = true;
+                background.execute(() -> {
+                    try {
+                        run(m, true);
+                        LOG.info("migration {} resumed", m.id);
+                    } catch (RuntimeException e) {
+                        LOG.warn("migration {} could not be resumed: {}", m.id, Errors.redact(e.getMessage()));
+                    }
+                });
+            }
+        }
+    }
+
+    synchronized List<ManagedMigration> all() {
+        return List.copyOf(migrations.values());
+    }
+
+    synchronized Optional<ManagedMigration> find(String id) {
+        return Optional.ofNullable(migrations.get(id));
+    }
+
+    /** The migration of this id. @throws ApiException 404 when there is none */
+    ManagedMigration get(String id) {
+        return find(id).orElseThrow(() -> ApiException.notFound("no migration '" + id + "' is managed by this server:"
+                + " GET /api/v1/migrations lists them"));
+    }
+
+    /**
+     * Starts a new migration (the pre-flight checks run first; nothing is kept when they refuse).
+     *
+     * @throws MigrationException {@link ErrorCode#MIGRATION_ID_CONFLICT} when this server already manages the id;
+     *                            the library's failure when the start is refused
+     */
+    ManagedMigration create(MigrationBody body) {
+        MigrationSpec probe = body.spec().build();
+        MigrationBody named = body.withMigrationId(probe.migrationId());
+        ManagedMigration m = new ManagedMigration(probe.migrationId(), named, Instant.now(), MigrationState.CREATED);
+        synchronized (this) {
+            if (migrations.containsKey(m.id)) {
+                throw new MigrationException(ErrorCode.MIGRATION_ID_CONFLICT, "migration '" + m.id + "' is already managed"
+                        + " by this server: GET /api/v1/migrations/" + m.id + " shows it; resume it, or choose another migrationId");
+            }
+            m.resuming = true;
+            migrations.put(m.id, m); // reserved while it starts
+        }
+        try {
+            run(m, false);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                migrations.remove(m.id);
+            }
+            throw e;
+        }
+        return m;
+    }
+
+    /**
+     * Starts a session for a migration that has none running (after a restart, after a failure): the library
+     * resumes it by id.
+     */
+    void restart(ManagedMigration m) {
+        synchronized (m) {
+            MigrationSession current = m.session;
+            if (m.resuming || current != null && !current.state().isTerminal() || m.state() == MigrationState.COMPLETED) {
+                throw new MigrationException(ErrorCode.INVALID_STATE, "cannot resume migration '" + m.id + "' while it is "
+                        + m.state() + ": resume needs a PAUSED migration, or one that stopped, failed or expired");
+            }
+            m.resuming = true;
+        }
+        run(m, true);
+    }
+
+    /** Starts a session for the migration; a refusal is kept as its failure when {@code keepFailure}. */
+    private void run(ManagedMigration m, boolean keepFailure) {
+        m.resuming = true;
+        try {
+            MigrationSession session = Migrations.start(m.body.spec().listener(new Recorder(m)).build());
+            m.session = session;
+            if (closed) { // the server stopped while this session started
+                session.close();
+                return;
+            }
+            m.failure = null;
+            m.cutoverFailure = null;
+            save();
+            background.execute(() -> watch(m, session));
+        } catch (RuntimeException e) {
+            if (keepFailure) {
+                m.failure = e instanceof MigrationException me ? ManagedMigration.Failure.of(me)
+                        : new ManagedMigration.Failure(ErrorCode.INTERNAL.name(), e.toString());
+                save();
+            }
+            throw e;
+        } finally {
+            m.resuming = false;
+        }
+    }
+
+    /** Waits for the session's end and keeps its report or failure. */
+    private void watch(ManagedMigration m, MigrationSession session) {
+        try {
+            MigrationReport report = session.awaitCompletion(FOREVER);
+            if (report.state() != MigrationState.STOPPED) {
+                m.report = JsonSupport.tree(report.toJson());
+            }
+        } catch (MigrationException e) {
+            if (session.state() == MigrationState.FAILED) {
+                m.failure = ManagedMigration.Failure.of(e);
+            }
+        }
+        if (session.state() != MigrationState.STOPPED) {
+            m.lastProgress = session.progress();
+            save();
+        }
+    }
+
+    void save() {
+        store.save(all());
+    }
+
+    /** Closes every session: each stops where it is and stays resumable by id. */
+    @Override
+    public void close() {
+        closed = true;
+        for (ManagedMigration m : all()) {
+            MigrationSession s = m.session;
+            if (s != null && !s.state().isTerminal()) {
+                s.close();
+                LOG.info("migration {} stopped; it resumes when the server starts again", m.id);
+            }
+        }
+        save();
+    }
+
+    /** Keeps the last state and progress of a session, and writes each state change to the store. */
+    private final class Recorder implements MigrationListener {
+        private final ManagedMigration m;
+
+        Recorder(ManagedMigration m) {
+            this.m = m;
+        }
+
+        @Override
+        public void stateChanged(MigrationState from, MigrationState to) {
+            if (to != MigrationState.STOPPED) {
+                m.lastState = to;
+                save();
+            }
+        }
+
+        @Override
+        public void progress(MigrationProgress progress) {
+            m.lastProgress = progress;
+        }
+    }
+}
