@@ -67,6 +67,11 @@ public enum ErrorCode {
     VERIFICATION_FAILED(3),
     /** Copying a collection failed. */
     COPY_FAILED(1),
+    /**
+     * A server stayed unreachable (network errors, no primary, elections) for longer than the retry budget
+     * ({@link MigrationSpec#retryBudget()}); what was done is kept and the migration resumes with the same id.
+     */
+    RETRY_BUDGET_EXHAUSTED(1),
     /** Creating a collection, view or index on the destination failed. */
     DESTINATION_WRITE_FAILED(1),
     /** The operation was interrupted or timed out while waiting. */

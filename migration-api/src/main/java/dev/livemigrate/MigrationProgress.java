@@ -22,6 +22,8 @@ package dev.livemigrate;
  *                            destination's documents break them, by {@code namespace.index}, with what the
  *                            server reported (the duplicate key, or the ids holding it); empty otherwise
  * @param indexesBuilt        secondary indexes the copy has built on the destination so far
+ * @param retrying            the oldest operation retrying a transient error now, or {@code null}
+ * @param retries             transient errors retried by this session so far
  * @since 0.1
  */
 public record MigrationProgress(
@@ -39,11 +41,40 @@ public record MigrationProgress(
         double eventsPerSecond,
         MigrationReport.CatalogChanges catalogChanges,
         java.util.Map<String, java.util.List<String>> indexConflicts,
-        int indexesBuilt) {
+        int indexesBuilt,
+        Retrying retrying,
+        long retries) {
+
+    /**
+     * An operation riding out a transient error: the state stays what it was meanwhile.
+     *
+     * @param what    the operation ("applying changes", "reading the change stream of db.coll", ...)
+     * @param code    the error: the server's code name, or the driver's exception for a network error
+     * @param attempt the attempt that comes next (2 after the first failure)
+     * @param since   when this operation first failed
+     */
+    public record Retrying(String what, String code, int attempt, java.time.Instant since) {
+        /** {@code retrying: <code>, attempt n, since t (what)}. */
+        @Override
+        public String toString() {
+            return "retrying: " + code + ", attempt " + attempt + ", since " + since + " (" + what + ")";
+        }
+    }
 
     public MigrationProgress {
         catalogChanges = catalogChanges == null ? MigrationReport.CatalogChanges.NONE : catalogChanges;
         indexConflicts = java.util.Map.copyOf(indexConflicts);
+    }
+
+    /** A snapshot without retries. */
+    public MigrationProgress(MigrationState state, long copiedBytes, long totalBytes, long copiedDocuments,
+                             long totalDocuments, int collectionsDone, int collectionsTotal, int partitionsDone,
+                             int partitionsTotal, java.time.Duration lag, long eventsApplied, double eventsPerSecond,
+                             MigrationReport.CatalogChanges catalogChanges,
+                             java.util.Map<String, java.util.List<String>> indexConflicts, int indexesBuilt) {
+        this(state, copiedBytes, totalBytes, copiedDocuments, totalDocuments, collectionsDone, collectionsTotal,
+                partitionsDone, partitionsTotal, lag, eventsApplied, eventsPerSecond, catalogChanges, indexConflicts,
+                indexesBuilt, null, 0);
     }
 
     /** A snapshot without a count of indexes built. */
@@ -84,6 +115,13 @@ public record MigrationProgress(
             indexConflicts.forEach((index, keys) -> conflicts.append(index,
                     new org.bson.BsonArray(keys.stream().map(k -> (org.bson.BsonValue) new org.bson.BsonString(k)).toList())));
             d.append("indexConflicts", conflicts);
+        }
+        d.append("retries", new org.bson.BsonInt64(retries));
+        if (retrying != null) {
+            d.append("retrying", new org.bson.BsonDocument("what", new org.bson.BsonString(retrying.what()))
+                    .append("code", new org.bson.BsonString(retrying.code()))
+                    .append("attempt", new org.bson.BsonInt32(retrying.attempt()))
+                    .append("since", new org.bson.BsonString(retrying.since().toString())));
         }
         return d.toJson(org.bson.json.JsonWriterSettings.builder().outputMode(org.bson.json.JsonMode.RELAXED).build());
     }

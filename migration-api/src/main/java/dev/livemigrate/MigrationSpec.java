@@ -46,6 +46,8 @@ public final class MigrationSpec {
     public static final Duration DEFAULT_CUTOVER_DRAIN_TIMEOUT = Duration.ofMinutes(10);
     /** Default time to find a reachable server on either side. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** Default {@link #retryBudget()}: 30 minutes. */
+    public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofMinutes(30);
 
     private final String migrationId;
     private final SourceSettings source;
@@ -67,6 +69,7 @@ public final class MigrationSpec {
     private final Duration cutoverWindowExtension;
     private final Duration expiryWarning;
     private final Duration cutoverDrainTimeout;
+    private final Duration retryBudget;
     private final java.time.Clock clock;
     private final List<MigrationListener> listeners;
     private final List<String> acceptedUnfinishedChecks;
@@ -92,6 +95,7 @@ public final class MigrationSpec {
         this.cutoverWindowExtension = b.cutoverWindowExtension;
         this.expiryWarning = b.expiryWarning;
         this.cutoverDrainTimeout = b.cutoverDrainTimeout;
+        this.retryBudget = b.retryBudget;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
         this.acceptedUnfinishedChecks = List.copyOf(b.acceptedUnfinishedChecks);
@@ -121,6 +125,7 @@ public final class MigrationSpec {
                 .cutoverWindowExtension(existing.cutoverWindowExtension)
                 .expiryWarning(existing.expiryWarning)
                 .cutoverDrainTimeout(existing.cutoverDrainTimeout)
+                .retryBudget(existing.retryBudget)
                 .clock(existing.clock);
         b.includes.addAll(existing.includes);
         b.excludes.addAll(existing.excludes);
@@ -229,6 +234,15 @@ public final class MigrationSpec {
         return cutoverDrainTimeout;
     }
 
+    /**
+     * How long one outage may last: transient errors (network, no primary, elections) are retried with
+     * backoff for up to this long, counted from the first failure of each operation, before the migration
+     * fails with {@link ErrorCode#RETRY_BUDGET_EXHAUSTED}. Zero fails on the first such error.
+     */
+    public Duration retryBudget() {
+        return retryBudget;
+    }
+
     /** The clock of the cutover window and the report; tests inject their own. */
     public java.time.Clock clock() {
         return clock;
@@ -270,6 +284,7 @@ public final class MigrationSpec {
                 + ", cutoverWindowExtension=" + cutoverWindowExtension
                 + ", expiryWarning=" + expiryWarning
                 + ", cutoverDrainTimeout=" + cutoverDrainTimeout
+                + ", retryBudget=" + retryBudget
                 + ", acceptedUnfinishedChecks=" + acceptedUnfinishedChecks + "}";
     }
 
@@ -296,6 +311,7 @@ public final class MigrationSpec {
         /** {@code null} until set: then {@link #DEFAULT_EXPIRY_WARNING}, or the whole window when that is shorter. */
         private Duration expiryWarning;
         private Duration cutoverDrainTimeout = DEFAULT_CUTOVER_DRAIN_TIMEOUT;
+        private Duration retryBudget = DEFAULT_RETRY_BUDGET;
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private final List<MigrationListener> listeners = new ArrayList<>();
         private final List<String> acceptedUnfinishedChecks = new ArrayList<>();
@@ -423,6 +439,12 @@ public final class MigrationSpec {
             return this;
         }
 
+        /** See {@link MigrationSpec#retryBudget()}. */
+        public Builder retryBudget(Duration retryBudget) {
+            this.retryBudget = retryBudget;
+            return this;
+        }
+
         public Builder clock(java.time.Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -470,6 +492,9 @@ public final class MigrationSpec {
             positive("cutoverWindow", cutoverWindow);
             positive("cutoverWindowExtension", cutoverWindowExtension);
             positive("cutoverDrainTimeout", cutoverDrainTimeout);
+            if (retryBudget == null || retryBudget.isNegative()) {
+                throw invalid("retryBudget " + retryBudget + " is not valid", "use zero or a positive duration");
+            }
             if (lagThreshold == null) {
                 throw invalid("lagThreshold is not set", "use zero or a positive duration");
             }

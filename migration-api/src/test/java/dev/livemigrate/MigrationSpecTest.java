@@ -57,6 +57,7 @@ class MigrationSpecTest {
                 .cutoverWindowExtension(Duration.ofHours(6))
                 .expiryWarning(Duration.ofHours(2))
                 .cutoverDrainTimeout(Duration.ofMinutes(3))
+                .retryBudget(Duration.ofMinutes(5))
                 .clock(Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC))
                 .listener(new MigrationListener() { })
                 .acceptUnfinishedCheck("oplog-window")
@@ -71,7 +72,7 @@ class MigrationSpecTest {
                 + " clearDestination=true, verify=true, copyParallelism=3, batchSizeBytes=1048576, partitionSizeBytes=33554432,"
                 + " connectTimeout=PT3S, continuousSync=false, updateMode=DIFF, applyLanes=5, lagThreshold=PT7S,"
                 + " cutoverWindow=PT50H, cutoverWindowExtension=PT6H, expiryWarning=PT2H, cutoverDrainTimeout=PT3M,"
-                + " acceptedUnfinishedChecks=[oplog-window]}");
+                + " retryBudget=PT5M, acceptedUnfinishedChecks=[oplog-window]}");
     }
 
     @Test
@@ -123,7 +124,9 @@ class MigrationSpecTest {
                                 + " expiryWarning unset (24 h, or the whole window when shorter)."),
                 arguments(valid().cutoverDrainTimeout(Duration.ZERO), "cutoverDrainTimeout PT0S is not positive: use a positive duration."),
                 arguments(valid().cutoverDrainTimeout(Duration.ofSeconds(-30)),
-                        "cutoverDrainTimeout PT-30S is not positive: use a positive duration."));
+                        "cutoverDrainTimeout PT-30S is not positive: use a positive duration."),
+                arguments(valid().retryBudget(Duration.ofSeconds(-1)), "retryBudget PT-1S is not valid: use zero or a positive duration."),
+                arguments(valid().retryBudget(null), "retryBudget null is not valid: use zero or a positive duration."));
     }
 
     @ParameterizedTest

@@ -88,7 +88,8 @@ final class ProgressRenderer implements MigrationListener {
         String line = String.format(Locale.ROOT, "%-16s %5.1f%%  %s / %s  %,d docs  %,.0f docs/s  collections %d/%d  lag %s  %,d changes (%,.0f/s)",
                 p.state(), p.copiedFraction() * 100, bytes(p.copiedBytes()), bytes(p.totalBytes()),
                 p.copiedDocuments(), p.copiedDocuments() / seconds, p.collectionsDone(), p.collectionsTotal(),
-                DurationText.format(p.lag()), p.eventsApplied(), p.eventsPerSecond());
+                DurationText.format(p.lag()), p.eventsApplied(), p.eventsPerSecond())
+                + (p.retrying() == null ? "" : "  " + p.retrying());
         if (terminal) {
             out.print("\r" + line + "   ");
             lineOpen = true;

@@ -58,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
     boolean blockWrites;
     @Option(names = "--lag-threshold", converter = DurationText.class, description = "Lag under which cutover is offered (default 10s).")
     Duration lagThreshold;
+    @Option(names = "--retry-budget", converter = DurationText.class, paramLabel = "DURATION",
+            description = "How long an outage (network errors, no primary) is retried before the migration fails (default 30m; 0 fails at once).")
+    Duration retryBudget;
     @Option(names = "--cutover-window", converter = DurationText.class,
             description = "How long the cutover window stays open once ready (default 120h); 'extend' adds 24h.")
     Duration cutoverWindow;
@@ -96,6 +99,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (cutoverWindow != null) {
             builder.cutoverWindow(cutoverWindow);
+        }
+        if (retryBudget != null) {
+            builder.retryBudget(retryBudget);
         }
         if (migrationId != null) {
             builder.migrationId(migrationId);

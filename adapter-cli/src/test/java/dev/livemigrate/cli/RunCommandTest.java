@@ -48,6 +48,8 @@ class RunCommandTest {
                         "'5x' is not a duration: write a whole number and a unit, for example 500ms, 2s, 5m, 120h or 3d")),
                 arguments(List.of("--cutover-window", "two hours"), List.of("Invalid value for option '--cutover-window'",
                         "'two hours' is not a duration: write a whole number and a unit")),
+                arguments(List.of("--retry-budget", "-5m"), List.of("Invalid value for option '--retry-budget'",
+                        "'-5m' is not a duration")),
                 arguments(List.of("--rename", "shop.orders"), List.of("--rename 'shop.orders' must be FROM=TO, like sales.*=shop.*")),
                 arguments(List.of("--cutover", "sometimes"), List.of("Invalid value for option '--cutover':"
                         + " expected one of [prompt, auto] (case-sensitive) but was 'sometimes'")),

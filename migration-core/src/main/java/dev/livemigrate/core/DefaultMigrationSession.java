@@ -88,7 +88,7 @@ final class DefaultMigrationSession implements MigrationSession {
         SyncPhase s = sync;
         Cutover c = lastCutover;
         return counters.snapshot(lifecycle.state(), s == null ? ProgressCounters.SyncFigures.NONE : s.figures(),
-                c == null ? Map.of() : c.indexConflicts());
+                c == null ? Map.of() : c.indexConflicts(), run.retries());
     }
 
     @Override

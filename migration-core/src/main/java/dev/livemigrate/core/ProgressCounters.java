@@ -86,10 +86,11 @@ public final class ProgressCounters {
     }
 
     /** A snapshot for listeners and callers. */
-    public MigrationProgress snapshot(MigrationState state, SyncFigures sync, Map<String, List<String>> indexConflicts) {
+    public MigrationProgress snapshot(MigrationState state, SyncFigures sync, Map<String, List<String>> indexConflicts,
+                                      RetryBudget retries) {
         return new MigrationProgress(state, copiedBytes.get(), totalBytes, copiedDocuments.get(), totalDocuments,
                 collectionsDone.get(), collectionsTotal, partitionsDone.get(), partitionsTotal.get(),
                 sync.lag(), sync.eventsApplied(), sync.eventsPerSecond(), sync.catalogChanges(), indexConflicts,
-                indexesCreated.get());
+                indexesCreated.get(), retries.current().orElse(null), retries.retries());
     }
 }

@@ -19,9 +19,16 @@ import java.time.Clock;
  * @param selection       the selected source collections and where each goes
  * @param capturedStartAt the start point of change capture taken by this run before anything was read
  *                        ({@code null} for a one-time copy); a resumed migration keeps its recorded one
+ * @param retries         how this run rides out transient errors, and what is retrying now
  */
 public record RunContext(MigrationSpec spec, Connections connections, MetadataStore metadata, Selection selection,
-                         BsonTimestamp capturedStartAt) {
+                         BsonTimestamp capturedStartAt, RetryBudget retries) {
+
+    /** With the retry budget the spec sets. */
+    public RunContext(MigrationSpec spec, Connections connections, MetadataStore metadata, Selection selection,
+                      BsonTimestamp capturedStartAt) {
+        this(spec, connections, metadata, selection, capturedStartAt, new RetryBudget(spec.retryBudget(), spec.clock()));
+    }
 
     /** The settings a resumed run must share with the first: which namespaces go where. */
     public BsonDocument fingerprint() {

@@ -5,7 +5,6 @@ import com.mongodb.client.MongoCollection;
 import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.Namespace;
-import dev.livemigrate.core.Retries;
 import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.DestinationCollections;
@@ -35,7 +34,6 @@ import java.util.List;
 public final class CollectionCopy {
 
     private static final Logger LOG = LoggerFactory.getLogger(CollectionCopy.class);
-    private static final int COPY_ATTEMPTS = 5;
 
     private CollectionCopy() {
     }
@@ -55,7 +53,7 @@ public final class CollectionCopy {
         int cursorBatch = cursorBatchSize(stats, run.spec().batchSizeBytes());
         long documents = 0;
         for (Partition partition : plan) {
-            documents += Retries.run("copying partition " + partition.index() + " of " + ns, COPY_ATTEMPTS, () -> {
+            documents += run.retries().run("copying partition " + partition.index() + " of " + ns, () -> {
                 if (inOneStream(info)) {
                     recreate(run, info, target); // what a failed attempt inserted must not stay
                 }

@@ -3,7 +3,6 @@ package dev.livemigrate.core.copy;
 import com.mongodb.client.MongoCollection;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.ProgressCounters;
-import dev.livemigrate.core.Retries;
 import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.RunSignals;
 import dev.livemigrate.core.catalog.CollectionInfo;
@@ -36,7 +35,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CopyPhase {
 
     private static final Logger LOG = LoggerFactory.getLogger(CopyPhase.class);
-    private static final int COPY_ATTEMPTS = 5;
 
     private final RunContext run;
     private final ProgressCounters counters;
@@ -196,7 +194,7 @@ public final class CopyPhase {
                 .getCollection(target.collection(), RawBsonDocument.class);
         AtomicLong docs = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
-        PartitionCopier.Result result = Retries.run("copying partition " + partition.index() + " of " + ns, COPY_ATTEMPTS, () -> {
+        PartitionCopier.Result result = run.retries().run("copying partition " + partition.index() + " of " + ns, () -> {
             // a retry copies the partition again; count only what the successful attempt read
             counters.copied(-docs.getAndSet(0), -bytes.getAndSet(0));
             if (CollectionCopy.inOneStream(info)) {

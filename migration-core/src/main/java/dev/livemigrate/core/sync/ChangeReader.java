@@ -5,13 +5,14 @@ import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCursor;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.core.RetryBudget;
 import dev.livemigrate.core.Threads;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.RawBsonDocument;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * One change stream and the thread that reads it, handing each event on in stream order. It records
@@ -19,6 +20,10 @@ import java.util.function.Supplier;
  * when a batch came back empty, which the owner may checkpoint) and when the stream last came back
  * empty (caught up). A collection-level stream first checks that its collection still exists, and checks
  * again when the stream fails, so a dropped collection ends its stream instead of failing the migration.
+ *
+ * <p>A transient error (network, election; {@link RetryBudget}) reopens the stream after the last event it
+ * handed on (or the server's last resume point), so nothing is skipped and at most what was being handled is
+ * read again, within the run's retry budget.
  */
 final class ChangeReader implements StreamProgress {
 
@@ -36,12 +41,18 @@ final class ChangeReader implements StreamProgress {
         void quiet(ChangeReader reader, BsonDocument token, BsonTimestamp clusterTime);
 
         void fail(Throwable t);
+
+        /** How the run rides out transient errors. */
+        RetryBudget retries();
     }
 
     final String name;
     /** The collection followed, or {@code null} for a cluster-wide stream. */
     final Namespace namespace;
-    private final Supplier<ChangeStreamIterable<BsonDocument>> stream;
+    private final Function<StartPoint, ChangeStreamIterable<BsonDocument>> stream;
+    private final StartPoint from;
+    /** Where to reopen after a transient error: after the last event handed on, or the server's last resume point. */
+    private volatile BsonDocument resumeToken;
     private final Owner owner;
     private final Thread thread;
     private volatile boolean stopped;
@@ -49,15 +60,23 @@ final class ChangeReader implements StreamProgress {
     private volatile BsonTimestamp position;
     private long seq;
 
-    /** @param start the cluster time the stream starts from: its position until it reads further */
-    ChangeReader(String name, Namespace namespace, BsonTimestamp start, Supplier<ChangeStreamIterable<BsonDocument>> stream,
+    /**
+     * @param start  where the stream starts, and the cluster time that is its position until it reads further
+     * @param stream opens the stream from a start point
+     */
+    ChangeReader(String name, Namespace namespace, Start start, Function<StartPoint, ChangeStreamIterable<BsonDocument>> stream,
                  Owner owner) {
         this.name = name;
         this.namespace = namespace;
-        this.position = start;
+        this.position = start.position();
+        this.from = start.from();
         this.stream = stream;
         this.owner = owner;
         this.thread = Threads.daemon("livemigrate-stream-" + name, this::run);
+    }
+
+    /** Where a stream starts: the point it is opened from, and the cluster time that is its position meanwhile. */
+    record Start(StartPoint from, BsonTimestamp position) {
     }
 
     void start() {
@@ -89,7 +108,7 @@ final class ChangeReader implements StreamProgress {
                 stopped = true;
                 return;
             }
-            read();
+            owner.retries().run("reading the change stream " + name, this::readUntilStopped);
         } catch (InterruptedException | MongoInterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
@@ -108,8 +127,20 @@ final class ChangeReader implements StreamProgress {
         }
     }
 
+    /** Reads from where the stream left off; an interruption ends it quietly. */
+    private void readUntilStopped() {
+        try {
+            read();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MongoInterruptedException("interrupted", e);
+        }
+    }
+
     private void read() throws InterruptedException {
-        try (MongoCursor<RawBsonDocument> cursor = stream.get().withDocumentClass(RawBsonDocument.class).cursor()) {
+        BsonDocument token = resumeToken;
+        StartPoint start = token != null ? StartPoint.after(token) : from;
+        try (MongoCursor<RawBsonDocument> cursor = stream.apply(start).withDocumentClass(RawBsonDocument.class).cursor()) {
             boolean idOnlyKeys = namespace != null;
             while (owner.running() && !stopped) {
                 RawBsonDocument raw = cursor.tryNext();
@@ -123,6 +154,7 @@ final class ChangeReader implements StreamProgress {
                 }
                 ChangeEvent e = ChangeEvent.parse(name, seq++, raw, namespace, idOnlyKeys);
                 owner.handle(this, e);
+                resumeToken = e.resumeToken();
                 advance(e.clusterTime());
             }
         }
@@ -130,6 +162,9 @@ final class ChangeReader implements StreamProgress {
 
     /** An empty batch: the server's resume point, where it carries a cluster time, is the stream's position. */
     private void readUpTo(BsonDocument token) {
+        if (token != null) {
+            resumeToken = token;
+        }
         BsonTimestamp t = ResumeTokens.clusterTime(token);
         if (t != null && advance(t)) {
             owner.quiet(this, token, t);

@@ -5,6 +5,7 @@ import dev.livemigrate.MigrationReport;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.ProgressCounters;
 import dev.livemigrate.core.Retries;
+import dev.livemigrate.core.RetryBudget;
 import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.Threads;
 import org.bson.BsonDocument;
@@ -36,7 +37,6 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeSync.class);
     private static final String CLUSTER_STREAM = "cluster";
-    private static final int APPLY_ATTEMPTS = 5;
 
     private final RunContext run;
     private final BsonTimestamp startAt;
@@ -91,10 +91,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         lanes = new ApplyLanes(new ApplyLanes.Shape("livemigrate-apply-" + run.id(), run.spec().applyLanes(), 1000), batch -> {
             // a batch is idempotent (absolute states, each document's events in order): on a network error or an
             // election it is applied again whole
-            Retries.run("applying " + batch.size() + " change(s) of migration " + run.id(), APPLY_ATTEMPTS, () -> {
-                applier.apply(batch);
-                return null;
-            });
+            run.retries().run("applying " + batch.size() + " change(s)", () -> applier.apply(batch));
             applied.addAndGet(batch.size());
         }, collated, checkpointer, this::fail);
         if (caps.clusterStreams()) {
@@ -244,6 +241,11 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         ddl.dropGone(ns, absentAt, lanes);
         checkpoints.forget(ns.fullName());
         collated.forget(ns);
+    }
+
+    @Override
+    public RetryBudget retries() {
+        return run.retries();
     }
 
     @Override

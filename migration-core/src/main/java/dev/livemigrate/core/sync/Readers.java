@@ -48,7 +48,8 @@ final class Readers {
         BsonTimestamp position = from != null ? from.operationTime()
                 : saved != null && saved.clusterTime() != null ? saved.clusterTime() : startAt;
         Capabilities c = caps;
-        ChangeReader reader = new ChangeReader(name, namespace, position, () -> c.open(run.source(), namespace, start), owner);
+        ChangeReader reader = new ChangeReader(name, namespace, new ChangeReader.Start(start, position),
+                point -> c.open(run.source(), namespace, point), owner);
         readers.put(name, reader);
         reader.start();
     }

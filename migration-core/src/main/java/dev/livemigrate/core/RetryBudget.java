@@ -1,0 +1,144 @@
+package dev.livemigrate.core;
+
+import com.mongodb.MongoServerException;
+import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
+import dev.livemigrate.MigrationProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Rides out outages for one run: idempotent work that fails with a transient error ({@link Retries#isTransient}:
+ * network, no primary, elections, labelled retryable) is tried again with exponential backoff and jitter
+ * (0.2 s doubling up to 30 s) until it succeeds, or until the outage, counted from that work's first failure,
+ * has lasted the budget ({@code MigrationSpec.retryBudget}); it then fails with
+ * {@link ErrorCode#RETRY_BUDGET_EXHAUSTED}. A permanent error fails at once. Meanwhile the session's state does
+ * not change; {@link #current} tells progress which work is retrying, and {@link #retries} counts every retry.
+ */
+public final class RetryBudget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetryBudget.class);
+    private static final long FIRST_BACKOFF_MILLIS = 200;
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
+
+    /** Waits; tests replace it to run without sleeping. */
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    private final Duration budget;
+    private final Clock clock;
+    private final LongSupplier nanos;
+    private final Sleeper sleeper;
+    private final AtomicLong retries = new AtomicLong();
+    private final Map<Object, MigrationProgress.Retrying> ongoing = new ConcurrentHashMap<>();
+
+    public RetryBudget(Duration budget, Clock clock) {
+        this(budget, clock, System::nanoTime, TimeUnit.MILLISECONDS::sleep);
+    }
+
+    RetryBudget(Duration budget, Clock clock, LongSupplier nanos, Sleeper sleeper) {
+        this.budget = budget;
+        this.clock = clock;
+        this.nanos = nanos;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * Runs idempotent work, retrying transient errors within the budget.
+     *
+     * @param what names the work in logs and progress ("applying changes to db.coll")
+     * @throws MigrationException {@link ErrorCode#RETRY_BUDGET_EXHAUSTED} when the outage outlasted the budget
+     *                            (the last error is its cause); any permanent error as thrown
+     */
+    public <T> T run(String what, Supplier<T> work) {
+        Object key = new Object();
+        long firstFailure = 0;
+        Instant since = null;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return work.get();
+                } catch (RuntimeException e) {
+                    if (!Retries.isTransient(e)) {
+                        throw e;
+                    }
+                    long now = nanos.getAsLong();
+                    if (since == null) {
+                        firstFailure = now;
+                        since = clock.instant();
+                    }
+                    long left = budget.toNanos() - (now - firstFailure);
+                    if (left <= 0) {
+                        throw new MigrationException(ErrorCode.RETRY_BUDGET_EXHAUSTED, what + " failed for " + budget
+                                + " (the retry budget), " + attempt + " attempt(s) since " + since + "; the last error: " + e
+                                + ". Check that both deployments are reachable and have a primary, then resume the"
+                                + " migration with the same id (or raise the budget with --retry-budget)", e);
+                    }
+                    retries.incrementAndGet();
+                    ongoing.put(key, new MigrationProgress.Retrying(what, code(e), attempt + 1, since));
+                    long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, backoffMillis(attempt));
+                    LOG.warn("{} failed ({}); retrying in {} ms (attempt {}, failing since {}, giving up after {})",
+                            what, e.toString(), wait, attempt + 1, since, budget);
+                    sleep(what, wait, e);
+                }
+            }
+        } finally {
+            ongoing.remove(key);
+        }
+    }
+
+    /** Runs idempotent work that returns nothing; see {@link #run(String, Supplier)}. */
+    public void run(String what, Runnable work) {
+        run(what, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** The work that has been retrying longest now, if any. */
+    public Optional<MigrationProgress.Retrying> current() {
+        return ongoing.values().stream().min(Comparator.comparing(MigrationProgress.Retrying::since));
+    }
+
+    /** Every retry so far. */
+    public long retries() {
+        return retries.get();
+    }
+
+    /** Exponential from 0.2 s, capped at 30 s, with jitter: between half and all of it. */
+    static long backoffMillis(int attempt) {
+        long full = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempt - 1, 20));
+        return full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1);
+    }
+
+    /** The server's code name, else the driver's exception (a network error has no code). */
+    static String code(RuntimeException e) {
+        if (e instanceof MongoServerException s && s.getErrorCodeName() != null) {
+            return s.getErrorCodeName();
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    private void sleep(String what, long millis, RuntimeException cause) {
+        try {
+            sleeper.sleep(millis);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException(ErrorCode.INTERRUPTED, what + " was interrupted while waiting to retry", cause);
+        }
+    }
+}
