@@ -46,6 +46,9 @@ public final class MigrationSpec {
     public static final Duration DEFAULT_CUTOVER_DRAIN_TIMEOUT = Duration.ofMinutes(10);
     /** Default time to find a reachable server on either side. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** Default {@link #applyBufferBytes()}: 64 MiB. */
+    public static final long DEFAULT_APPLY_BUFFER_BYTES = 64L * 1024 * 1024;
+    private static final long MIN_APPLY_BUFFER_BYTES = 1024 * 1024;
     /** Default {@link #retryBudget()}: 30 minutes. */
     public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofMinutes(30);
 
@@ -70,6 +73,7 @@ public final class MigrationSpec {
     private final Duration expiryWarning;
     private final Duration cutoverDrainTimeout;
     private final Duration retryBudget;
+    private final long applyBufferBytes;
     private final java.time.Clock clock;
     private final List<MigrationListener> listeners;
     private final List<String> acceptedUnfinishedChecks;
@@ -96,6 +100,7 @@ public final class MigrationSpec {
         this.expiryWarning = b.expiryWarning;
         this.cutoverDrainTimeout = b.cutoverDrainTimeout;
         this.retryBudget = b.retryBudget;
+        this.applyBufferBytes = b.applyBufferBytes;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
         this.acceptedUnfinishedChecks = List.copyOf(b.acceptedUnfinishedChecks);
@@ -126,6 +131,7 @@ public final class MigrationSpec {
                 .expiryWarning(existing.expiryWarning)
                 .cutoverDrainTimeout(existing.cutoverDrainTimeout)
                 .retryBudget(existing.retryBudget)
+                .applyBufferBytes(existing.applyBufferBytes)
                 .clock(existing.clock);
         b.includes.addAll(existing.includes);
         b.excludes.addAll(existing.excludes);
@@ -243,6 +249,15 @@ public final class MigrationSpec {
         return retryBudget;
     }
 
+    /**
+     * How many bytes of change events may wait in the apply lanes, all lanes together: once they hold this
+     * much, the change streams stop reading until some are applied, so memory stays bounded whatever the
+     * documents' sizes (an event larger than this passes alone).
+     */
+    public long applyBufferBytes() {
+        return applyBufferBytes;
+    }
+
     /** The clock of the cutover window and the report; tests inject their own. */
     public java.time.Clock clock() {
         return clock;
@@ -285,6 +300,7 @@ public final class MigrationSpec {
                 + ", expiryWarning=" + expiryWarning
                 + ", cutoverDrainTimeout=" + cutoverDrainTimeout
                 + ", retryBudget=" + retryBudget
+                + ", applyBufferBytes=" + applyBufferBytes
                 + ", acceptedUnfinishedChecks=" + acceptedUnfinishedChecks + "}";
     }
 
@@ -312,6 +328,7 @@ public final class MigrationSpec {
         private Duration expiryWarning;
         private Duration cutoverDrainTimeout = DEFAULT_CUTOVER_DRAIN_TIMEOUT;
         private Duration retryBudget = DEFAULT_RETRY_BUDGET;
+        private long applyBufferBytes = DEFAULT_APPLY_BUFFER_BYTES;
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private final List<MigrationListener> listeners = new ArrayList<>();
         private final List<String> acceptedUnfinishedChecks = new ArrayList<>();
@@ -439,6 +456,12 @@ public final class MigrationSpec {
             return this;
         }
 
+        /** See {@link MigrationSpec#applyBufferBytes()}. */
+        public Builder applyBufferBytes(long applyBufferBytes) {
+            this.applyBufferBytes = applyBufferBytes;
+            return this;
+        }
+
         /** See {@link MigrationSpec#retryBudget()}. */
         public Builder retryBudget(Duration retryBudget) {
             this.retryBudget = retryBudget;
@@ -492,6 +515,10 @@ public final class MigrationSpec {
             positive("cutoverWindow", cutoverWindow);
             positive("cutoverWindowExtension", cutoverWindowExtension);
             positive("cutoverDrainTimeout", cutoverDrainTimeout);
+            if (applyBufferBytes < MIN_APPLY_BUFFER_BYTES) {
+                throw invalid("applyBufferBytes " + applyBufferBytes + " is out of range",
+                        "use at least " + MIN_APPLY_BUFFER_BYTES + " (1 MiB)");
+            }
             if (retryBudget == null || retryBudget.isNegative()) {
                 throw invalid("retryBudget " + retryBudget + " is not valid", "use zero or a positive duration");
             }

@@ -58,6 +58,7 @@ class MigrationSpecTest {
                 .expiryWarning(Duration.ofHours(2))
                 .cutoverDrainTimeout(Duration.ofMinutes(3))
                 .retryBudget(Duration.ofMinutes(5))
+                .applyBufferBytes(1 << 24)
                 .clock(Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC))
                 .listener(new MigrationListener() { })
                 .acceptUnfinishedCheck("oplog-window")
@@ -72,7 +73,8 @@ class MigrationSpecTest {
                 + " clearDestination=true, verify=true, copyParallelism=3, batchSizeBytes=1048576, partitionSizeBytes=33554432,"
                 + " connectTimeout=PT3S, continuousSync=false, updateMode=DIFF, applyLanes=5, lagThreshold=PT7S,"
                 + " cutoverWindow=PT50H, cutoverWindowExtension=PT6H, expiryWarning=PT2H, cutoverDrainTimeout=PT3M,"
-                + " retryBudget=PT5M, acceptedUnfinishedChecks=[oplog-window]}");
+                + " retryBudget=PT5M, applyBufferBytes=16777216,"
+                + " acceptedUnfinishedChecks=[oplog-window]}");
     }
 
     @Test
@@ -126,7 +128,8 @@ class MigrationSpecTest {
                 arguments(valid().cutoverDrainTimeout(Duration.ofSeconds(-30)),
                         "cutoverDrainTimeout PT-30S is not positive: use a positive duration."),
                 arguments(valid().retryBudget(Duration.ofSeconds(-1)), "retryBudget PT-1S is not valid: use zero or a positive duration."),
-                arguments(valid().retryBudget(null), "retryBudget null is not valid: use zero or a positive duration."));
+                arguments(valid().retryBudget(null), "retryBudget null is not valid: use zero or a positive duration."),
+                arguments(valid().applyBufferBytes(1000), "applyBufferBytes 1000 is out of range: use at least 1048576 (1 MiB)."));
     }
 
     @ParameterizedTest

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.benchmarks.LatencyProxy;
 import org.bson.BsonDocument;
@@ -110,7 +111,7 @@ public class ApplyBenchmark {
         int lanes = settings.lanes;
         ChangeApplier applier = new ChangeApplier(destination, destination, ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> false));
         Checkpointer checkpointer = new Checkpointer();
-        try (ApplyLanes applyLanes = new ApplyLanes(new ApplyLanes.Shape("bench", lanes, 1000), applier::apply, ns -> false, checkpointer, t -> {
+        try (ApplyLanes applyLanes = new ApplyLanes(new ApplyLanes.Shape("bench", lanes, 1000, MigrationSpec.DEFAULT_APPLY_BUFFER_BYTES), applier::apply, ns -> false, checkpointer, t -> {
             throw new IllegalStateException(t);
         })) {
             for (ChangeEvent e : stream) {

@@ -2,6 +2,8 @@ package dev.livemigrate.core.sync;
 
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.Threads;
+import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -21,8 +24,10 @@ import java.util.zip.CRC32C;
  * while different documents are applied in parallel. The events of a namespace that must be applied in
  * order as a whole (a collection with a non-simple default collation, see {@link CollatedCollections})
  * all go to the lane of the namespace. Each lane takes what has queued up (up to {@link #MAX_BATCH}
- * events) and applies it as one batch. Lane queues are bounded: a full lane blocks the stream reader,
- * which stops reading (back-pressure).
+ * events) and applies it as one batch. Lanes are bounded in events (per lane) and in bytes (all lanes
+ * together, {@link Shape#bufferBytes}, counted by {@link #bytesOf}): a full lane, or lanes holding the bytes
+ * allowed, block the stream reader, which stops reading (back-pressure), so memory stays bounded whatever the
+ * documents' sizes. An event larger than the whole allowance waits until the lanes are empty and passes alone.
  */
 final class ApplyLanes implements AutoCloseable {
 
@@ -39,14 +44,17 @@ final class ApplyLanes implements AutoCloseable {
     private final Predicate<Namespace> byNamespace;
     private final Checkpointer checkpointer;
     private final Consumer<Throwable> onFailure;
+    /** Kibibytes the queued and applying events may still take. */
+    private final Semaphore buffer;
+    private final int bufferKib;
     private volatile boolean failed;
 
     /**
-     * How many lanes, each holding how many events.
+     * How many lanes, each holding how many events, and how many bytes of events all lanes hold at most.
      *
      * @param name names the lanes' threads
      */
-    record Shape(String name, int lanes, int queueCapacity) {
+    record Shape(String name, int lanes, int queueCapacity, long bufferBytes) {
     }
 
     /**
@@ -62,6 +70,8 @@ final class ApplyLanes implements AutoCloseable {
         this.byNamespace = byNamespace;
         this.checkpointer = checkpointer;
         this.onFailure = onFailure;
+        this.bufferKib = (int) Math.min(Integer.MAX_VALUE, Math.max(1, shape.bufferBytes() / 1024));
+        this.buffer = new Semaphore(bufferKib, true);
         for (int i = 0; i < shape.lanes(); i++) {
             BlockingQueue<Object> queue = new ArrayBlockingQueue<>(shape.queueCapacity());
             queues.add(queue);
@@ -93,11 +103,39 @@ final class ApplyLanes implements AutoCloseable {
             return;
         }
         BlockingQueue<Object> queue = queues.get(laneOf(e, byNamespace.test(e.ns()), queues.size()));
-        while (!queue.offer(e, 100, TimeUnit.MILLISECONDS)) {
+        int kib = kibOf(e);
+        while (!buffer.tryAcquire(kib, 100, TimeUnit.MILLISECONDS)) {
             if (failed) {
                 throw new InterruptedException("apply lanes failed");
             }
         }
+        while (!queue.offer(e, 100, TimeUnit.MILLISECONDS)) {
+            if (failed) {
+                buffer.release(kib);
+                throw new InterruptedException("apply lanes failed");
+            }
+        }
+    }
+
+    /** The bytes an event holds while it waits: its documents and descriptions, and a little for the rest. */
+    static long bytesOf(ChangeEvent e) {
+        return 256 + rawSize(e.fullDocument()) + rawSize(e.documentKey()) + rawSize(e.updateDescription());
+    }
+
+    private static long rawSize(BsonDocument d) {
+        if (d == null) {
+            return 0;
+        }
+        return d instanceof RawBsonDocument raw ? raw.getByteBuffer().remaining() : 64L * d.size();
+    }
+
+    private int kibOf(ChangeEvent e) {
+        return (int) Math.min(bufferKib, (bytesOf(e) + 1023) / 1024);
+    }
+
+    /** Kibibytes of events queued or being applied now. */
+    int bufferedKib() {
+        return bufferKib - buffer.availablePermits();
     }
 
     /** Waits until every event dispatched so far is applied (a barrier before DDL). */
@@ -146,12 +184,21 @@ final class ApplyLanes implements AutoCloseable {
 
     private void flush(List<ChangeEvent> batch) {
         if (batch.isEmpty() || failed) {
+            batch.forEach(e -> buffer.release(kibOf(e)));
             batch.clear();
             return;
         }
-        applier.accept(batch);
-        batch.forEach(checkpointer::applied);
-        batch.clear();
+        try {
+            applier.accept(batch);
+            batch.forEach(checkpointer::applied);
+        } finally {
+            int kib = 0;
+            for (ChangeEvent e : batch) {
+                kib += kibOf(e);
+            }
+            buffer.release(kib);
+            batch.clear();
+        }
     }
 
     /** Stops the lanes after what is queued; waits for them. */

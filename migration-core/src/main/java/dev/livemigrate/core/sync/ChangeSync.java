@@ -88,7 +88,8 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
                 caps.mode(), run.spec().applyLanes());
         ChangeApplier applier = new ChangeApplier(run.source(), run.destination(), targets::get,
                 new ChangeApplier.Settings(caps.mode(), caps.replaceKeepsOldFieldOrder(), collated));
-        lanes = new ApplyLanes(new ApplyLanes.Shape("livemigrate-apply-" + run.id(), run.spec().applyLanes(), 1000), batch -> {
+        lanes = new ApplyLanes(new ApplyLanes.Shape("livemigrate-apply-" + run.id(), run.spec().applyLanes(), 1000,
+                run.spec().applyBufferBytes()), batch -> {
             // a batch is idempotent (absolute states, each document's events in order): on a network error or an
             // election it is applied again whole
             run.retries().run("applying " + batch.size() + " change(s)", () -> applier.apply(batch));
