@@ -16,15 +16,21 @@ import java.io.File;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 import static dev.livemigrate.core.testing.DataAssertions.assertSameDocuments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A migration process killed outright (SIGKILL) twice, once it has copied and once it has applied changes, then resumed. */
+/**
+ * A migration process killed outright (SIGKILL) ten times with writes going on, each time restarted with the same
+ * id: once while it copies, once while it applies changes, then at eight instants drawn from a seeded random
+ * generator; then resumed, it converges byte for byte with no duplicate.
+ */
 class KilledProcessResumeTest {
 
     @RegisterExtension
@@ -44,8 +50,8 @@ class KilledProcessResumeTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = new Thread(() -> {
             // bounded (the embedded oplog is rescanned per read) and throttled to ~250 writes a second, so
-            // writes go on while each process runs: the second one always has changes of its own to apply
-            for (int op = 0; writing.get() && op < 6000; op++) {
+            // writes go on while each process runs: each one after the first has changes of its own to apply
+            for (int op = 0; writing.get() && op < 15_000; op++) {
                 if (op % 5 == 4) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                 }
@@ -64,6 +70,10 @@ class KilledProcessResumeTest {
         try {
             killWhen("copiedDocuments\": [1-9]");   // copying, or just past it
             killWhen("eventsApplied\": [1-9]");     // applying changes
+            Random instants = new Random(20261201);
+            for (int kill = 0; kill < 8; kill++) {
+                killAfter(Duration.ofMillis(200 + instants.nextInt(2800)));
+            }
         } finally {
             writing.set(false);
             writer.join();
@@ -80,21 +90,31 @@ class KilledProcessResumeTest {
         }
     }
 
-    /**
-     * Runs the CLI until a JSON line matches the pattern, then kills it without warning. A process that
-     * ends first fails the test with what it printed.
-     */
+    /** Runs the CLI until a JSON line matches the pattern, then kills it without warning. */
     private void killWhen(String progress) throws Exception {
+        runAndKill("printed " + progress, cli -> cli.lines.stream().anyMatch(l -> l.matches(".*" + progress + ".*")), Duration.ZERO);
+    }
+
+    /** Runs the CLI and kills it without warning {@code after} it first printed (its JVM is up by then). */
+    private void killAfter(Duration after) throws Exception {
+        runAndKill("printed a line", cli -> !cli.lines.isEmpty(), after);
+    }
+
+    /** A process that ends before it is killed fails the test with what it printed. */
+    private void runAndKill(String what, Predicate<CliProcess> when, Duration after) throws Exception {
         File stderr = File.createTempFile("killed-cli", ".log");
         try (CliProcess cli = new CliProcess(ProcessBuilder.Redirect.to(stderr), "run",
                 "--source", source.connectionString(), "--destination", destination.connectionString(),
                 "--json", "--migration-id", "killed", "--lag-threshold", "0s")) {
-            boolean alive = cli.awaitUnlessEnded(Duration.ofMinutes(2), "printed " + progress,
-                    () -> cli.lines.stream().anyMatch(l -> l.matches(".*" + progress + ".*")));
+            boolean alive = cli.awaitUnlessEnded(Duration.ofMinutes(2), what, () -> when.test(cli));
+            if (alive && !after.isZero()) {
+                LockSupport.parkNanos(after.toNanos());
+                alive = cli.process.isAlive();
+            }
             cli.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             cli.awaitOutput();
             String printed = Files.readString(stderr.toPath());
-            assertThat(alive).as("the process ended before printing %s; it printed:%n%s%n%s", progress,
+            assertThat(alive).as("the process ended before it was killed (%s, then %s); it printed:%n%s%n%s", what, after,
                     String.join("\n", cli.lines), printed.substring(Math.max(0, printed.length() - 4000))).isTrue();
         } finally {
             Files.deleteIfExists(stderr.toPath());

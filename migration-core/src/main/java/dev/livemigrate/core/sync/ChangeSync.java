@@ -289,7 +289,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
     @Override
     public void fail(Throwable t) {
         if (failed.compareAndSet(false, true)) {
-            onFailure.accept(SyncFailures.classify(t));
+            onFailure.accept(SyncFailures.classify(t, () -> SyncFailures.historyWindow(run.source(), meter.syncedThrough())));
         }
     }
 }

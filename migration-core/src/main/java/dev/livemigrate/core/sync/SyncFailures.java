@@ -2,10 +2,17 @@ package dev.livemigrate.core.sync;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
 import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonTimestamp;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Turns a capture or apply error into the migration's coded failure. */
 final class SyncFailures {
@@ -18,20 +25,55 @@ final class SyncFailures {
 
     /** The migration's failure for an error of capture or apply, recognising a lost change history. */
     static MigrationException classify(Throwable t) {
+        return classify(t, () -> "");
+    }
+
+    /**
+     * @param window for a lost change history: how far the migration had got and how far back the source's oplog
+     *               reaches now (asked only then)
+     */
+    static MigrationException classify(Throwable t, Supplier<String> window) {
         if (t instanceof MigrationException m) {
             return m;
         }
         if (t instanceof MongoCommandException c && HISTORY_LOST.contains(c.getErrorCode())) {
             return new MigrationException(ErrorCode.CHANGE_HISTORY_LOST, "the source's change history no longer reaches"
                     + " back to where this migration must resume (" + c.getErrorCodeName() + ": " + c.getErrorMessage()
-                    + "). The oplog rolled over while the migration was behind or stopped. Start the migration again"
-                    + " with a new id and clear-destination, and give the source's oplog a window longer than the copy"
-                    + " takes (replSetResizeOplog)", t);
+                    + ")" + window.get() + ". The oplog rolled over while the migration was behind or stopped. Start the"
+                    + " migration again with a new id and clear-destination, and give the source's oplog a window longer"
+                    + " than the copy and any pause take (replSetResizeOplog)", t);
         }
         if (t instanceof MongoException) {
             return new MigrationException(ErrorCode.APPLY_FAILED, "following the source's changes failed: " + t.getMessage()
                     + ". Fix the cause and resume the migration with the same id", t);
         }
         return new MigrationException(ErrorCode.INTERNAL, "following the source's changes failed unexpectedly: " + t, t);
+    }
+
+    /**
+     * {@code ": the migration had applied the source's changes up to T; the source's oplog now starts at T2, a
+     * window of D"}, with what could be read of it.
+     */
+    static String historyWindow(MongoClient source, BsonTimestamp appliedThrough) {
+        StringBuilder b = new StringBuilder(": the migration had applied the source's changes up to ");
+        b.append(appliedThrough == null ? "an unknown point" : Instant.ofEpochSecond(appliedThrough.getTime()));
+        try {
+            BsonDocument first = source.getDatabase("local").getCollection("oplog.rs", BsonDocument.class).find()
+                    .sort(new BsonDocument("$natural", new BsonInt32(1))).limit(1).first();
+            BsonDocument last = source.getDatabase("local").getCollection("oplog.rs", BsonDocument.class).find()
+                    .sort(new BsonDocument("$natural", new BsonInt32(-1))).limit(1).first();
+            if (first != null && last != null && first.isTimestamp("ts") && last.isTimestamp("ts")) {
+                Instant from = Instant.ofEpochSecond(first.getTimestamp("ts").getTime());
+                Instant to = Instant.ofEpochSecond(last.getTimestamp("ts").getTime());
+                b.append("; the source's oplog now starts at ").append(from).append(", a window of ").append(Duration.between(from, to));
+                if (appliedThrough != null) {
+                    b.append(" (the migration was ").append(Duration.between(Instant.ofEpochSecond(appliedThrough.getTime()), to))
+                            .append(" behind)");
+                }
+            }
+        } catch (RuntimeException e) {
+            b.append("; the source's oplog could not be read (").append(e.getMessage()).append(')');
+        }
+        return b.toString();
     }
 }

@@ -7,7 +7,9 @@ import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
+import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -205,6 +208,23 @@ class ChangeApplierTest {
     }
 
     @Test
+    void aLostHistoryIsToldWithHowFarTheMigrationHadGotAndTheOplogsWindow() {
+        for (int i = 0; i < 3; i++) {
+            source.client().getDatabase("app").getCollection("log").insertOne(new Document("_id", i));
+        }
+        BsonTimestamp newest = source.client().getDatabase("local").getCollection("oplog.rs", BsonDocument.class).find()
+                .sort(BsonDocument.parse("{$natural: -1}")).first().getTimestamp("ts");
+        BsonTimestamp applied = new BsonTimestamp(newest.getTime() - 7200, 1);
+
+        String told = SyncFailures.historyWindow(source.client(), applied);
+
+        assertThat(told).contains("had applied the source's changes up to " + Instant.ofEpochSecond(applied.getTime()),
+                "the source's oplog now starts at ", "(the migration was PT2H behind)");
+        assertThat(SyncFailures.classify(new MongoCommandException(BsonDocument.parse("{ok: 0, code: 286, codeName:"
+                + " 'ChangeStreamHistoryLost', errmsg: 'lost'}"), new ServerAddress()), () -> told)).hasMessageContaining(told);
+    }
+
+    @Test
     void aBatchIsWrittenInWavesOfFewCommandsAndEndsAsOneByOneWould() {
         java.util.Random random = new java.util.Random(5);
         List<ChangeEvent> stream = new ArrayList<>();
@@ -217,7 +237,7 @@ class ChangeApplierTest {
             BsonDocument description = type.equals("update") ? BsonDocument.parse("{updatedFields: {n: " + i + ", 'm.k': " + i
                     + "}, removedFields: " + (i % 3 == 0 ? "['a']" : "[]") + (i % 5 == 0 ? ", truncatedArrays: [{field: 'list', newSize: 1}]" : "")
                     + ", disambiguatedPaths: {}}") : null;
-            stream.add(new ChangeEvent("s", i, new BsonDocument(), new org.bson.BsonTimestamp(1, i), type, ORDERS, null, key, full,
+            stream.add(new ChangeEvent("s", i, new BsonDocument(), new BsonTimestamp(1, i), type, ORDERS, null, key, full,
                     description, null));
         }
         java.util.concurrent.atomic.AtomicInteger commands = new java.util.concurrent.atomic.AtomicInteger();
@@ -253,7 +273,7 @@ class ChangeApplierTest {
     }
 
     private static ChangeEvent event(long seq, String type, String key, String full) {
-        return new ChangeEvent("s", seq, new BsonDocument(), new org.bson.BsonTimestamp(1, (int) seq), type, ORDERS, null,
+        return new ChangeEvent("s", seq, new BsonDocument(), new BsonTimestamp(1, (int) seq), type, ORDERS, null,
                 BsonDocument.parse(key), full == null ? null : RawBsonDocument.parse(full), null, null);
     }
 
