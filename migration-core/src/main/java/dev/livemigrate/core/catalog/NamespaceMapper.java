@@ -5,6 +5,7 @@ import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Namespace;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -178,8 +179,10 @@ public final class NamespaceMapper {
                 if (from.contains("*") || to.contains("*")) {
                     throw new IllegalArgumentException("wildcard");
                 }
-                if (INTERNAL_DATABASES.contains(t.database())) {
-                    throw invalid("rename", from + "=" + to, "'" + t.database() + "' is reserved; choose another database");
+                checkDatabase(t.database(), from, to);
+                if (t.collection().contains("$") || t.collection().indexOf('\0') >= 0 || t.collection().startsWith("system.")) {
+                    throw invalid("rename", from + "=" + to, "'" + t.collection() + "' is not a collection name MongoDB accepts"
+                            + " (no '$', no null character, not system.*)");
                 }
                 return new Rename(from, to, f, t, null, null);
             } catch (IllegalArgumentException e) {
@@ -188,9 +191,12 @@ public final class NamespaceMapper {
             }
         }
 
+        /** MongoDB's restrictions on database names (the manual's "Naming Restrictions", the stricter Windows set). */
         private static void checkDatabase(String db, String from, String to) {
-            if (db.isEmpty() || db.contains(".") || db.contains("*") || db.chars().anyMatch(c -> " /\\\"$".indexOf(c) >= 0)) {
-                throw invalid("rename", from + "=" + to, "'" + db + "' is not a database name");
+            if (db.isEmpty() || db.chars().anyMatch(c -> "/\\. \"$*<>:|?\0".indexOf(c) >= 0)
+                    || db.getBytes(StandardCharsets.UTF_8).length >= 64) {
+                throw invalid("rename", from + "=" + to, "'" + db + "' is not a database name MongoDB accepts (fewer than"
+                        + " 64 bytes, none of /\\. \"$*<>:|?)");
             }
             if (INTERNAL_DATABASES.contains(db)) {
                 throw invalid("rename", from + "=" + to, "'" + db + "' is reserved; choose another database");
