@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,12 +44,13 @@ record Capabilities(boolean clusterStreams, boolean expandedEvents, ChangeApplie
     }
 
     /**
-     * A change stream over the whole cluster ({@code namespace} null) or one collection, from a start
-     * point, set up for these capabilities.
+     * A change stream over the whole cluster ({@code namespace} null, filtered on the server by
+     * {@code clusterFilter} when given, see {@link StreamFilter}) or one collection, from a start point, set up
+     * for these capabilities.
      */
-    ChangeStreamIterable<BsonDocument> open(MongoClient source, Namespace namespace, StartPoint from) {
+    ChangeStreamIterable<BsonDocument> open(MongoClient source, Namespace namespace, StartPoint from, BsonDocument clusterFilter) {
         ChangeStreamIterable<BsonDocument> stream = namespace == null
-                ? source.watch(BsonDocument.class)
+                ? source.watch(clusterFilter == null ? List.of() : List.of(clusterFilter), BsonDocument.class)
                 : source.getDatabase(namespace.database()).getCollection(namespace.collection()).watch(BsonDocument.class);
         from.applyTo(stream);
         if (mode == ChangeApplier.Mode.FULL_DOCUMENT) {

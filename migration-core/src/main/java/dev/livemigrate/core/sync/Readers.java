@@ -49,7 +49,7 @@ final class Readers {
                 : saved != null && saved.clusterTime() != null ? saved.clusterTime() : startAt;
         Capabilities c = caps;
         ChangeReader reader = new ChangeReader(name, namespace, new ChangeReader.Start(start, position),
-                point -> c.open(run.source(), namespace, point), owner);
+                point -> c.open(run.source(), namespace, point, StreamFilter.of(run.spec().includes())), owner);
         readers.put(name, reader);
         reader.start();
     }
