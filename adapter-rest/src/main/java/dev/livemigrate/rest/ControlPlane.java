@@ -87,7 +87,7 @@ public final class ControlPlane implements AutoCloseable {
     private static void routes(Router router, MigrationRegistry registry, ValidationRuns validations, ExecutorService background) {
         router.add("GET", "/api/v1/openapi.json", r -> Response.text(200, Response.JSON, openApi()));
         new MigrationRoutes(registry, validations, background).register(router);
-        // outside /api (no token): the status page (GET /) and the metrics (GET /metrics) are to be added here
+        StatusPage.register(router); // no token: the page asks for it
     }
 
     private static String openApi() {
