@@ -36,11 +36,13 @@ final class MigrationRegistry implements AutoCloseable {
     private final Map<String, ManagedMigration> migrations = new LinkedHashMap<>();
     private final MigrationStore store;
     private final ExecutorService background;
+    private final Metrics metrics;
     private volatile boolean closed;
 
-    MigrationRegistry(MigrationStore store, ExecutorService background) {
+    MigrationRegistry(MigrationStore store, ExecutorService background, Metrics metrics) {
         this.store = store;
         this.background = background;
+        this.metrics = metrics;
     }
 
     /** Loads the stored migrations and resumes, in the background, each that had not ended and is not paused. */
@@ -49,6 +51,7 @@ final class MigrationRegistry implements AutoCloseable {
             synchronized (this) {
                 migrations.put(m.id, m);
             }
+            metrics.bind(m);
             if (!m.lastState.isTerminal() && m.lastState != MigrationState.PAUSED) {
                 m.resuming = true;
                 background.execute(() -> {
@@ -103,6 +106,7 @@ final class MigrationRegistry implements AutoCloseable {
             }
             throw e;
         }
+        metrics.bind(m);
         return m;
     }
 
