@@ -60,18 +60,32 @@ public final class ControlPlane implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static ControlPlane start(ServeOptions options) {
+        return start(options, null);
+    }
+
+    /**
+     * Binds, resumes and serves, as {@link #start(ServeOptions)}, sending every migration's notices to the webhook,
+     * which {@link #close()} closes.
+     *
+     * @param webhook {@code null} for none
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static ControlPlane start(ServeOptions options, Webhook webhook) {
         DataDir dir = new DataDir(options.dataDir());
         ApiToken token = ApiToken.of(options.token(), dir);
         ExecutorService background = Executors.newCachedThreadPool(threads("livemigrate-serve-work"));
         ExecutorService requests = Executors.newFixedThreadPool(8, threads("livemigrate-serve-http"));
         Metrics metrics = new Metrics();
-        MigrationRegistry registry = new MigrationRegistry(new MigrationStore(dir), background, metrics);
+        MigrationRegistry registry = new MigrationRegistry(new MigrationStore(dir), background, metrics, webhook);
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 0);
         } catch (IOException e) {
             background.shutdownNow();
             requests.shutdownNow();
+            if (webhook != null) {
+                webhook.close();
+            }
             throw new UncheckedIOException("cannot listen on " + options.bind() + ":" + options.port() + ": " + e.getMessage(), e);
         }
         Router router = new Router(token::accepts);

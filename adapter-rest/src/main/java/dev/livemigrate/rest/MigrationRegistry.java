@@ -37,12 +37,15 @@ final class MigrationRegistry implements AutoCloseable {
     private final MigrationStore store;
     private final ExecutorService background;
     private final Metrics metrics;
+    private final Webhook webhook;
     private volatile boolean closed;
 
-    MigrationRegistry(MigrationStore store, ExecutorService background, Metrics metrics) {
+    /** @param webhook where each session's notices go; {@code null} for none */
+    MigrationRegistry(MigrationStore store, ExecutorService background, Metrics metrics, Webhook webhook) {
         this.store = store;
         this.background = background;
         this.metrics = metrics;
+        this.webhook = webhook;
     }
 
     /** Loads the stored migrations and resumes, in the background, each that had not ended and is not paused. */
@@ -130,7 +133,11 @@ final class MigrationRegistry implements AutoCloseable {
     private void run(ManagedMigration m, boolean keepFailure) {
         m.resuming = true;
         try {
-            MigrationSession session = Migrations.start(m.body.spec().listener(new Recorder(m)).build());
+            MigrationSpec.Builder spec = m.body.spec().listener(new Recorder(m));
+            if (webhook != null) {
+                spec.listener(webhook.listener(m.id));
+            }
+            MigrationSession session = Migrations.start(spec.build());
             m.session = session;
             if (closed) { // the server stopped while this session started
                 session.close();
@@ -174,7 +181,7 @@ final class MigrationRegistry implements AutoCloseable {
         store.save(all());
     }
 
-    /** Closes every session: each stops where it is and stays resumable by id. */
+    /** Closes every session: each stops where it is and stays resumable by id; then the webhook. */
     @Override
     public void close() {
         closed = true;
@@ -186,6 +193,9 @@ final class MigrationRegistry implements AutoCloseable {
             }
         }
         save();
+        if (webhook != null) {
+            webhook.close(); // after the sessions' last notices (STOPPED) were queued
+        }
     }
 
     /** Keeps the last state and progress of a session, and writes each state change to the store. */
