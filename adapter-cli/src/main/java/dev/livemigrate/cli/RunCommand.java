@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -26,14 +27,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * {@code livemigrate run}: the whole journey from the command line. Copies, follows changes, waits for
- * READY_TO_CUTOVER, then cuts over when the operator types {@code cutover} (or at once with
- * {@code --cutover auto}), and prints the final report.
+ * {@code livemigrate run}: the whole journey from the command line. Prints the review-and-confirm summary
+ * ({@link ReviewSummary}) and asks to confirm it on standard input (unless {@code --yes} or {@code --json}), then
+ * copies, follows changes, waits for READY_TO_CUTOVER, and cuts over when the operator types {@code cutover} (or
+ * at once with {@code --cutover auto}), and prints the final report. While it runs, {@code pause} and
+ * {@code resume} stop and restart syncing, {@code extend} extends the cutover window, {@code cancel} cancels.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Migrates a live deployment: copy, sync, cut over, report.",
                 "Exit codes: 0 completed, 2 validation failed, 3 verification found differences,",
-                "4 cancelled or expired, 1 any other failure."})
+                "4 cancelled, expired or not confirmed, 1 any other failure."})
 final class RunCommand implements Callable<Integer> {
 
     enum CutoverMode { prompt, auto }
@@ -66,8 +69,10 @@ final class RunCommand implements Callable<Integer> {
     Duration cutoverWindow;
     @Option(names = "--migration-id", description = "Id of the migration; run again with the same id to resume.")
     String migrationId;
-    @Option(names = "--json", description = "One JSON object per line for every event; the report last.")
+    @Option(names = "--json", description = "One JSON object per line for every event; the report last. Starts without asking.")
     boolean json;
+    @Option(names = {"-y", "--yes"}, description = "Start without asking to confirm the summary.")
+    boolean yes;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -106,7 +111,16 @@ final class RunCommand implements Callable<Integer> {
         if (migrationId != null) {
             builder.migrationId(migrationId);
         }
-        MigrationSession session = Migrations.start(builder.build());
+        MigrationSpec migration = builder.build();
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        (json ? err : out).println(ReviewSummary.render(migration));
+        (json ? err : out).flush();
+        if (!yes && !json && !confirmed(stdin, out)) {
+            err.println("not started: nothing was written");
+            err.flush();
+            return ErrorCode.CANCELLED.exitCode();
+        }
+        MigrationSession session = Migrations.start(migration);
         Thread cancelOnInterrupt = new Thread(() -> {
             if (!session.state().isTerminal()) {
                 session.cancel();
@@ -129,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
         watcher.setDaemon(true);
         watcher.start();
         if (cutover == CutoverMode.prompt) {
-            Thread reader = new Thread(() -> readCommands(commands), "livemigrate-stdin");
+            Thread reader = new Thread(() -> readCommands(stdin, commands), "livemigrate-stdin");
             reader.setDaemon(true);
             reader.start();
         }
@@ -150,7 +164,7 @@ final class RunCommand implements Callable<Integer> {
             String command = commands.take();
             switch (command) {
                 case "prompt" -> tell(err, renderer, "ready to cut over: stop writes to the source, then type 'cutover'"
-                        + (blockWrites ? " (writes will be blocked)" : "") + "; or 'extend' the window, or 'cancel'");
+                        + (blockWrites ? " (writes will be blocked)" : "") + "; or 'extend' the window, 'pause', or 'cancel'");
                 case "cutover", WITHOUT_BLOCKING -> {
                     if (session.state() != MigrationState.READY_TO_CUTOVER) {
                         tell(err, renderer, "not ready to cut over yet (" + session.state() + ")");
@@ -177,17 +191,45 @@ final class RunCommand implements Callable<Integer> {
                         tell(err, renderer, e.getMessage());
                     }
                 }
+                case "pause" -> {
+                    try {
+                        session.pause();
+                        tell(err, renderer, "paused: nothing is applied until 'resume' (the cutover window keeps counting)");
+                    } catch (MigrationException e) {
+                        tell(err, renderer, e.getMessage());
+                    }
+                }
+                case "resume" -> {
+                    try {
+                        session.resume();
+                        tell(err, renderer, "resumed: catching up from the saved checkpoints");
+                    } catch (MigrationException e) {
+                        tell(err, renderer, e.getMessage());
+                    }
+                }
                 case "cancel" -> session.cancel();
                 case "ended" -> {
                     return finish(session, renderer);
                 }
-                default -> tell(err, renderer, "unknown command '" + command + "': type cutover, extend or cancel");
+                default -> tell(err, renderer, "unknown command '" + command + "': type cutover, extend, pause, resume or cancel");
             }
         }
     }
 
-    private void readCommands(BlockingQueue<String> commands) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    /** Asks to confirm the summary: only {@code yes} (or {@code y}) starts. */
+    private static boolean confirmed(BufferedReader stdin, PrintWriter out) {
+        out.println("start this migration? type 'yes' to start, anything else to stop");
+        out.flush();
+        try {
+            String answer = stdin.readLine();
+            return answer != null && List.of("yes", "y").contains(answer.trim().toLowerCase(Locale.ROOT));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void readCommands(BufferedReader stdin, BlockingQueue<String> commands) {
+        try (BufferedReader reader = stdin) {
             String line;
             while ((line = reader.readLine()) != null) {
                 String command = line.trim().toLowerCase(Locale.ROOT);
@@ -195,7 +237,7 @@ final class RunCommand implements Callable<Integer> {
                     commands.add(command);
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // standard input closed: only --cutover auto or Ctrl-C end the run now
         }
     }

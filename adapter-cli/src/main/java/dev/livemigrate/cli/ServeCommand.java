@@ -2,11 +2,13 @@ package dev.livemigrate.cli;
 
 import dev.livemigrate.rest.ControlPlane;
 import dev.livemigrate.rest.ServeOptions;
+import dev.livemigrate.rest.Webhook;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +33,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the token's hash and the managed migrations (with their"
             + " connection strings) are kept, owner-only (default ~/.livemigrate/serve).")
     Path dataDir;
+    @Option(names = "--notify-url", paramLabel = "URL", description = "POST a JSON notice to this URL on every state change of"
+            + " every migration, and when a cutover window is about to close (retried; never holds up a migration).")
+    URI notifyUrl;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,8 +44,14 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".livemigrate", "serve");
+        Webhook webhook;
+        try {
+            webhook = notifyUrl == null ? null : Webhook.to(notifyUrl);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--notify-url: " + e.getMessage());
+        }
         ControlPlane plane = ControlPlane.start(new ServeOptions(bind, port, dir, System.getenv(TOKEN_VARIABLE),
-                ServeOptions.DEFAULT_VALIDATION_WAIT));
+                ServeOptions.DEFAULT_VALIDATION_WAIT), webhook);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             plane.close();

@@ -61,7 +61,7 @@ class RunCommandTest {
     @MethodSource("badInput")
     void badInputExitsTwoNamingTheOptionAndTheValueAndWritesNothing(List<String> options, List<String> told) {
         seedOrders(10);
-        List<String> args = new ArrayList<>(List.of("run", "--destination", destination.connectionString(), "--cutover", "auto"));
+        List<String> args = new ArrayList<>(List.of("run", "--destination", destination.connectionString(), "--cutover", "auto", "--yes"));
         if (!options.contains("--no-source")) {
             args.addAll(List.of("--source", source.connectionString()));
         }
@@ -84,7 +84,7 @@ class RunCommandTest {
             StringWriter err = new StringWriter();
 
             int exit = LivemigrateCommand.execute(new String[] {"run", "--source", standalone.connectionString(), "--destination",
-                    destination.connectionString(), "--cutover", "auto"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+                    destination.connectionString(), "--cutover", "auto", "--yes"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
 
             assertThat(exit).isEqualTo(2);
             assertThat(err.toString()).contains("error: [SOURCE_HAS_NO_CHANGE_HISTORY] the source reports no operation time and has no"
@@ -103,7 +103,7 @@ class RunCommandTest {
         StringWriter err = new StringWriter();
 
         int exit = LivemigrateCommand.execute(new String[] {"run", "--source", source.connectionString(), "--destination",
-                destination.connectionString(), "--cutover", "auto"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+                destination.connectionString(), "--cutover", "auto", "--yes"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("error: [DESTINATION_NAMESPACE_CONFLICT] 1 pre-flight check(s) failed:"
@@ -124,7 +124,7 @@ class RunCommandTest {
                 "--json", "--block-writes", "--lag-threshold", "2s")) {
             run.awaitLine("\"type\": \"cutoverWindow\"");
             run.awaitErr("ready to cut over: stop writes to the source, then type 'cutover' (writes will be blocked);"
-                    + " or 'extend' the window, or 'cancel'");
+                    + " or 'extend' the window, 'pause', or 'cancel'");
             Instant opened = windows(run).get(0);
 
             run.type("extend");
@@ -133,7 +133,7 @@ class RunCommandTest {
             assertThat(windows(run)).containsExactly(opened, opened.plus(Duration.ofHours(24)));
 
             run.type("teleport");
-            run.awaitErr("unknown command 'teleport': type cutover, extend or cancel");
+            run.awaitErr("unknown command 'teleport': type cutover, extend, pause, resume or cancel");
 
             source.client().getDatabase("shop").getCollection("orders").insertOne(new Document("_id", "after-teleport"));
             run.type("cutover");

@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code livemigrate serve} as a separate process: it says where it listens, answers, and stops cleanly on SIGTERM. */
+/**
+ * {@code livemigrate serve} as a separate process: it says where it listens, answers (the API, the status page, the
+ * metrics; with a notify URL), and stops cleanly on SIGTERM.
+ */
 class ServeCommandProcessTest {
 
     @Test
@@ -26,7 +29,8 @@ class ServeCommandProcessTest {
         Path data = dir.resolve("data");
         // no LIVEMIGRATE_API_TOKEN: the first start generates the token and prints it once
         Path stderr = dir.resolve("stderr.txt");
-        CliProcess serve = new CliProcess(Map.of(), ProcessBuilder.Redirect.to(stderr.toFile()), "serve", "--port", "0", "--data-dir", data.toString());
+        CliProcess serve = new CliProcess(Map.of(), ProcessBuilder.Redirect.to(stderr.toFile()), "serve", "--port", "0", "--data-dir",
+                data.toString(), "--notify-url", "http://127.0.0.1:9/livemigrate");
         await().atMost(Duration.ofMinutes(1)).until(() -> serve.lines.stream().anyMatch(l -> l.startsWith("listening on "))
                 || !serve.process.isAlive());
         String listening = serve.lines.stream().filter(l -> l.startsWith("listening on ")).findFirst().orElseThrow();
@@ -44,6 +48,14 @@ class ServeCommandProcessTest {
         HttpResponse<String> stranger = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/migrations")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(stranger.statusCode()).isEqualTo(401);
+        // the status page without the token; the metrics with it
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(base.resolve("/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>livemigrate</title>");
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
 
         // SIGTERM, as Process.destroy() sends it, but through the handle: Process.destroy() also closes the pipe of the
         // child's standard output, and what the child prints while it stops would be lost

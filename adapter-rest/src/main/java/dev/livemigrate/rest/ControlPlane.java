@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code com.sun.net.httpserver}: no dependency, a small API, and HTTP parsed by the JDK). {@link #start} binds,
  * loads the migrations of the data directory and resumes those that had not ended (in the background), and
  * serves; {@link #close()} stops serving, then closes every session, each of which stays resumable (the engine
- * keeps its checkpoints on the destination). Every {@code /api} call needs the API token ({@link ApiToken}).
+ * keeps its checkpoints on the destination). Every {@code /api} call and {@code /metrics} need the API token
+ * ({@link ApiToken}); the status page's files do not.
  *
  * <p>Routes are registered in one place, {@link #routes}: the status page, the metrics endpoint and other
  * routes outside {@code /api} go there too.
@@ -59,21 +60,36 @@ public final class ControlPlane implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static ControlPlane start(ServeOptions options) {
+        return start(options, null);
+    }
+
+    /**
+     * Binds, resumes and serves, as {@link #start(ServeOptions)}, sending every migration's notices to the webhook,
+     * which {@link #close()} closes.
+     *
+     * @param webhook {@code null} for none
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static ControlPlane start(ServeOptions options, Webhook webhook) {
         DataDir dir = new DataDir(options.dataDir());
         ApiToken token = ApiToken.of(options.token(), dir);
         ExecutorService background = Executors.newCachedThreadPool(threads("livemigrate-serve-work"));
         ExecutorService requests = Executors.newFixedThreadPool(8, threads("livemigrate-serve-http"));
-        MigrationRegistry registry = new MigrationRegistry(new MigrationStore(dir), background);
+        Metrics metrics = new Metrics();
+        MigrationRegistry registry = new MigrationRegistry(new MigrationStore(dir), background, metrics, webhook);
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 0);
         } catch (IOException e) {
             background.shutdownNow();
             requests.shutdownNow();
+            if (webhook != null) {
+                webhook.close();
+            }
             throw new UncheckedIOException("cannot listen on " + options.bind() + ":" + options.port() + ": " + e.getMessage(), e);
         }
         Router router = new Router(token::accepts);
-        routes(router, registry, new ValidationRuns(background, options.validationWait()), background);
+        routes(router, registry, new ValidationRuns(background, options.validationWait()), background, metrics);
         server.createContext("/", router);
         server.setExecutor(requests);
         registry.loadAndResume();
@@ -84,10 +100,12 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** Every route of the server. */
-    private static void routes(Router router, MigrationRegistry registry, ValidationRuns validations, ExecutorService background) {
+    private static void routes(Router router, MigrationRegistry registry, ValidationRuns validations, ExecutorService background,
+                               Metrics metrics) {
         router.add("GET", "/api/v1/openapi.json", r -> Response.text(200, Response.JSON, openApi()));
         new MigrationRoutes(registry, validations, background).register(router);
-        // outside /api (no token): the status page (GET /) and the metrics (GET /metrics) are to be added here
+        router.add("GET", "/metrics", r -> Response.text(200, Metrics.CONTENT_TYPE, metrics.scrape())); // token needed
+        StatusPage.register(router); // no token: the page asks for it
     }
 
     private static String openApi() {

@@ -81,6 +81,12 @@ final class MigrationBody {
         return id == null || id.isNull() ? null : id.asText();
     }
 
+    /** The lag under which the migration is ready to cut over: the body's, else the library's default. */
+    Duration lagThreshold() {
+        JsonNode threshold = body.get("lagThreshold");
+        return threshold == null || threshold.isNull() ? MigrationSpec.DEFAULT_LAG_THRESHOLD : Durations.parse(threshold.asText());
+    }
+
     /** A body that names this id (a generated one, so a restart resumes the same migration). */
     MigrationBody withMigrationId(String id) {
         ObjectNode copy = body.deepCopy();

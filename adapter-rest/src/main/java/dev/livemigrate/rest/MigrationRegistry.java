@@ -36,11 +36,16 @@ final class MigrationRegistry implements AutoCloseable {
     private final Map<String, ManagedMigration> migrations = new LinkedHashMap<>();
     private final MigrationStore store;
     private final ExecutorService background;
+    private final Metrics metrics;
+    private final Webhook webhook;
     private volatile boolean closed;
 
-    MigrationRegistry(MigrationStore store, ExecutorService background) {
+    /** @param webhook where each session's notices go; {@code null} for none */
+    MigrationRegistry(MigrationStore store, ExecutorService background, Metrics metrics, Webhook webhook) {
         this.store = store;
         this.background = background;
+        this.metrics = metrics;
+        this.webhook = webhook;
     }
 
     /** Loads the stored migrations and resumes, in the background, each that had not ended and is not paused. */
@@ -49,6 +54,7 @@ final class MigrationRegistry implements AutoCloseable {
             synchronized (this) {
                 migrations.put(m.id, m);
             }
+            metrics.bind(m);
             if (!m.lastState.isTerminal() && m.lastState != MigrationState.PAUSED) {
                 m.resuming = true;
                 background.execute(() -> {
@@ -103,6 +109,7 @@ final class MigrationRegistry implements AutoCloseable {
             }
             throw e;
         }
+        metrics.bind(m);
         return m;
     }
 
@@ -126,7 +133,11 @@ final class MigrationRegistry implements AutoCloseable {
     private void run(ManagedMigration m, boolean keepFailure) {
         m.resuming = true;
         try {
-            MigrationSession session = Migrations.start(m.body.spec().listener(new Recorder(m)).build());
+            MigrationSpec.Builder spec = m.body.spec().listener(new Recorder(m));
+            if (webhook != null) {
+                spec.listener(webhook.listener(m.id));
+            }
+            MigrationSession session = Migrations.start(spec.build());
             m.session = session;
             if (closed) { // the server stopped while this session started
                 session.close();
@@ -170,7 +181,7 @@ final class MigrationRegistry implements AutoCloseable {
         store.save(all());
     }
 
-    /** Closes every session: each stops where it is and stays resumable by id. */
+    /** Closes every session: each stops where it is and stays resumable by id; then the webhook. */
     @Override
     public void close() {
         closed = true;
@@ -182,6 +193,9 @@ final class MigrationRegistry implements AutoCloseable {
             }
         }
         save();
+        if (webhook != null) {
+            webhook.close(); // after the sessions' last notices (STOPPED) were queued
+        }
     }
 
     /** Keeps the last state and progress of a session, and writes each state change to the store. */

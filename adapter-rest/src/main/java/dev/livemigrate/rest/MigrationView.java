@@ -47,6 +47,7 @@ final class MigrationView {
         } else {
             view.put("lagTimeSeconds", p.lag().toSeconds());
         }
+        view.put("lagThresholdSeconds", m.body.lagThreshold().toSeconds());
         view.put("readyForCutover", state == MigrationState.READY_TO_CUTOVER && !m.cutoverRunning.get());
         view.put("canWrite", state == MigrationState.VERIFYING || state == MigrationState.COMPLETED);
         Optional<Instant> expires = session == null ? Optional.empty() : session.cutoverWindowExpiresAt();

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
 
 /**
  * Dispatches every request of the server: finds the route by method and path template ({@code /a/{id}/b}), checks
- * the API token for paths under {@code /api/} before anything else (so a request without it learns nothing, not
+ * the API token for paths under {@code /api/} and for {@code /metrics} before anything else (so a request without it learns nothing, not
  * even whether a path exists), and renders every failure as the API's error body: an {@link ApiException} as it
  * is, a {@link MigrationException} by its code ({@link Errors}), anything else as 500 with an incident id that the
  * log holds with the stack trace. No stack trace reaches a client.
@@ -69,7 +69,7 @@ final class Router implements HttpHandler {
 
     private Response dispatch(HttpExchange exchange) {
         String path = exchange.getRequestURI().getPath();
-        if (path.startsWith("/api/") && !authorized.test(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        if (needsToken(path) && !authorized.test(exchange.getRequestHeaders().getFirst("Authorization"))) {
             exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
             throw new ApiException(401, ErrorCode.UNAUTHORIZED, "this call needs the header 'Authorization: Bearer <token>' with"
                     + " the server's API token (LIVEMIGRATE_API_TOKEN, or the one printed at its first start)");
@@ -92,6 +92,11 @@ final class Router implements HttpHandler {
                     + path + ": use " + String.join(" or ", allowed));
         }
         throw ApiException.notFound("there is no route " + path + ": GET /api/v1/openapi.json lists them");
+    }
+
+    /** Every path under {@code /api/}, and the metrics; not the status page's files. */
+    static boolean needsToken(String path) {
+        return path.startsWith("/api/") || path.equals("/metrics");
     }
 
     private static Map<String, String> match(String[] template, String[] parts) {
@@ -117,6 +122,10 @@ final class Router implements HttpHandler {
         exchange.getResponseHeaders().set("Content-Type", response.contentType());
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        // the status page loads only its own files and calls only this server; nothing may frame it
+        exchange.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; base-uri 'none'; form-action 'none';"
+                + " frame-ancestors 'none'");
+        exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
         exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(response.body());

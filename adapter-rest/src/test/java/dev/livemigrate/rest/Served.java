@@ -21,7 +21,12 @@ final class Served implements AutoCloseable {
     final Api api;
 
     Served(Path dataDir) {
-        plane = ControlPlane.start(ServeOptions.of(dataDir, TOKEN).withPort(0));
+        this(dataDir, null);
+    }
+
+    /** A control plane that sends its notices to the webhook ({@code null}: none). */
+    Served(Path dataDir, Webhook webhook) {
+        plane = ControlPlane.start(ServeOptions.of(dataDir, TOKEN).withPort(0), webhook);
         api = new Api(plane.uri(), TOKEN);
     }
 

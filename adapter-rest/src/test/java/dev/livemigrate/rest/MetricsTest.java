@@ -1,0 +1,108 @@
+package dev.livemigrate.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoCollection;
+import dev.livemigrate.MigrationState;
+import dev.livemigrate.core.testing.EmbeddedMongo;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.livemigrate.rest.Served.assertError;
+import static dev.livemigrate.rest.Served.body;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code GET /metrics} during a live migration: Prometheus's text format, each figure equal to the session's progress. */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class MetricsTest {
+
+    private static final Pattern SAMPLE = Pattern.compile("^(\\w+)\\{([^}]*)} (\\S+)$");
+
+    @RegisterExtension
+    final EmbeddedMongo source = new EmbeddedMongo();
+    @RegisterExtension
+    final EmbeddedMongo destination = new EmbeddedMongo();
+
+    @Test
+    void exposesEachMigrationsProgressByIdAndNeedsTheToken(@TempDir Path dir) {
+        MongoCollection<Document> orders = source.client().getDatabase("shop").getCollection("orders");
+        for (int i = 0; i < 400; i++) {
+            orders.insertOne(new Document("_id", i).append("payload", "x".repeat(i % 50)));
+        }
+        try (Served served = new Served(dir)) {
+            assertError(Api.withAuthorization(served.plane.uri(), null).get("/metrics"), 401, "UNAUTHORIZED");
+            assertThat(served.api.post("/api/v1/migrations", body(source.connectionString(), destination.connectionString(),
+                    "\"lagThreshold\": \"5s\"", "\"migrationId\": \"metered\"")).status()).isEqualTo(201);
+            served.awaitState("metered", "READY_TO_CUTOVER");
+            for (int i = 0; i < 25; i++) {
+                orders.insertOne(new Document("_id", 1000 + i));
+            }
+            await().atMost(Duration.ofMinutes(1)).until(() ->
+                    served.api.get("/api/v1/migrations/metered").body().path("progress").path("eventsApplied").asLong() >= 25);
+
+            // scraped between two identical readings of the progress, the figures are the progress's
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+                JsonNode before = served.api.get("/api/v1/migrations/metered").body();
+                Api.Reply scraped = served.api.get("/metrics");
+                JsonNode after = served.api.get("/api/v1/migrations/metered").body();
+                assertThat(after.path("progress")).isEqualTo(before.path("progress"));
+                assertThat(scraped.status()).isEqualTo(200);
+                assertThat(scraped.header("Content-Type")).isEqualTo(Metrics.CONTENT_TYPE);
+                assertThat(scraped.text()).contains("# TYPE livemigrate_copied_bytes_total counter")
+                        .contains("# TYPE livemigrate_lag_seconds gauge");
+                Map<String, Double> m = samples(scraped.text());
+                JsonNode p = after.path("progress");
+                String id = "migration_id=\"metered\"";
+                assertThat(m.get("livemigrate_copied_bytes_total{" + id + "}")).isEqualTo(p.path("copiedBytes").asDouble());
+                assertThat(m.get("livemigrate_copied_documents_total{" + id + "}")).isEqualTo(400.0)
+                        .isEqualTo(p.path("copiedDocuments").asDouble());
+                assertThat(m.get("livemigrate_events_applied_total{" + id + "}")).isEqualTo(p.path("eventsApplied").asDouble());
+                assertThat(m.get("livemigrate_estimated_bytes{" + id + "}")).isEqualTo(p.path("totalBytes").asDouble());
+                assertThat(m.get("livemigrate_estimated_documents{" + id + "}")).isEqualTo(p.path("totalDocuments").asDouble());
+                assertThat(m.get("livemigrate_collections_done{" + id + "}")).isEqualTo(1.0);
+                assertThat(m.get("livemigrate_collections_planned{" + id + "}")).isEqualTo(1.0);
+                assertThat(m.get("livemigrate_lag_seconds{" + id + "}")).isBetween(0.0, 5.0);
+                assertThat(m.get("livemigrate_events_per_second{" + id + "}")).isNotNull();
+                assertStates(m, MigrationState.READY_TO_CUTOVER);
+            });
+
+            assertThat(served.api.put("/api/v1/migrations/metered/cutover", "{\"writesStopped\": true}").status()).isEqualTo(202);
+            JsonNode completed = served.awaitState("metered", "COMPLETED");
+            Map<String, Double> m = samples(served.api.get("/metrics").text());
+            assertStates(m, MigrationState.COMPLETED);
+            assertThat(m.get("livemigrate_events_applied_total{migration_id=\"metered\"}"))
+                    .isEqualTo(completed.path("progress").path("eventsApplied").asDouble());
+        }
+    }
+
+    /** The state gauge is 1 for this state and 0 for every other. */
+    private static void assertStates(Map<String, Double> m, MigrationState current) {
+        for (MigrationState state : MigrationState.values()) {
+            assertThat(m.get("livemigrate_state{migration_id=\"metered\",state=\"" + state.name() + "\"}")).as(state.name())
+                    .isEqualTo(state == current ? 1.0 : 0.0);
+        }
+    }
+
+    /** {@code name{labels}} → value, from Prometheus's text format. */
+    private static Map<String, Double> samples(String text) {
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : text.split("\n")) {
+            Matcher matcher = SAMPLE.matcher(line);
+            if (matcher.matches()) {
+                samples.put(matcher.group(1) + "{" + matcher.group(2) + "}", Double.parseDouble(matcher.group(3)));
+            }
+        }
+        return samples;
+    }
+}
