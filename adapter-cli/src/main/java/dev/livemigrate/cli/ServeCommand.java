@@ -2,6 +2,7 @@ package dev.livemigrate.cli;
 
 import dev.livemigrate.rest.ControlPlane;
 import dev.livemigrate.rest.ServeOptions;
+import dev.livemigrate.rest.TlsFiles;
 import dev.livemigrate.rest.Webhook;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--notify-url", paramLabel = "URL", description = "POST a JSON notice to this URL on every state change of"
             + " every migration, and when a cutover window is about to close (retried; never holds up a migration).")
     URI notifyUrl;
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain (PEM; with --tls-key).")
+    Path tlsCert;
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PKCS#8 PEM; with --tls-cert).")
+    Path tlsKey;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,8 +55,17 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--notify-url: " + e.getMessage());
         }
-        ControlPlane plane = ControlPlane.start(new ServeOptions(bind, port, dir, System.getenv(TOKEN_VARIABLE),
-                ServeOptions.DEFAULT_VALIDATION_WAIT), webhook);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together: give both, or neither for HTTP");
+        }
+        TlsFiles tls = tlsCert == null ? null : new TlsFiles(tlsCert, tlsKey);
+        ControlPlane plane;
+        try {
+            plane = ControlPlane.start(new ServeOptions(bind, port, dir, System.getenv(TOKEN_VARIABLE),
+                    ServeOptions.DEFAULT_VALIDATION_WAIT), webhook, tls);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert/--tls-key: " + e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             plane.close();

@@ -65,6 +65,7 @@ class SecretsTest {
     private String run(Map<String, String> environment, List<String> args) throws Exception {
         Path stderr = Files.createTempFile(dir, "stderr", ".txt");
         try (CliProcess cli = new CliProcess(environment, ProcessBuilder.Redirect.to(stderr.toFile()), args.toArray(String[]::new))) {
+            cli.answer("yes"); // run asks to confirm its summary (hosts and users, passwords hidden) before it starts
             assertThat(cli.process.waitFor(2, TimeUnit.MINUTES)).as("%s ended", args).isTrue();
             cli.awaitOutput();
             assertThat(cli.process.exitValue()).as("%s failed to authenticate", args).isNotZero();

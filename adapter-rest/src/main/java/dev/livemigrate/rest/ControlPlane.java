@@ -1,9 +1,12 @@
 package dev.livemigrate.rest;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,7 +54,8 @@ public final class ControlPlane implements AutoCloseable {
         this.dataDir = dataDir;
         InetSocketAddress address = server.getAddress();
         String host = address.getAddress().getHostAddress();
-        this.uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
+        String scheme = server instanceof HttpsServer ? "https" : "http";
+        this.uri = URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
     }
 
     /**
@@ -71,6 +75,17 @@ public final class ControlPlane implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static ControlPlane start(ServeOptions options, Webhook webhook) {
+        return start(options, webhook, null);
+    }
+
+    /**
+     * Binds, resumes and serves, as {@link #start(ServeOptions, Webhook)}, over HTTPS when {@code tls} is given.
+     *
+     * @param tls {@code null} for plain HTTP
+     * @throws IllegalArgumentException when the certificate or key cannot be used (before anything is bound)
+     */
+    public static ControlPlane start(ServeOptions options, Webhook webhook, TlsFiles tls) {
+        SSLContext context = tls == null ? null : tls.context();
         DataDir dir = new DataDir(options.dataDir());
         ApiToken token = ApiToken.of(options.token(), dir);
         ExecutorService background = Executors.newCachedThreadPool(threads("livemigrate-serve-work"));
@@ -79,7 +94,14 @@ public final class ControlPlane implements AutoCloseable {
         MigrationRegistry registry = new MigrationRegistry(new MigrationStore(dir), background, metrics, webhook);
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 0);
+            InetSocketAddress address = new InetSocketAddress(options.bind(), options.port());
+            if (context == null) {
+                server = HttpServer.create(address, 0);
+            } else {
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(context));
+                server = https;
+            }
         } catch (IOException e) {
             background.shutdownNow();
             requests.shutdownNow();
@@ -116,7 +138,7 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** {@code http://HOST:PORT} as bound (the real port when 0 was asked). */
+    /** {@code http://HOST:PORT} (or {@code https://}) as bound (the real port when 0 was asked). */
     public URI uri() {
         return uri;
     }

@@ -45,6 +45,10 @@ final class Metrics {
         bound.add(counter("livemigrate.copied.documents", "documents copied", m, tags, MigrationProgress::copiedDocuments));
         bound.add(counter("livemigrate.events.applied", "change events applied by the running session", m, tags,
                 MigrationProgress::eventsApplied));
+        bound.add(counter("livemigrate.retries", "transient errors (network, elections) retried within the retry budget", m, tags,
+                MigrationProgress::retries));
+        bound.add(gauge("livemigrate.retrying", "1 while some work is retrying a transient error", m, tags,
+                p -> p.retrying() == null ? 0 : 1));
         bound.add(gauge("livemigrate.estimated.bytes", "bytes to copy, estimated at planning", m, tags, MigrationProgress::totalBytes));
         bound.add(gauge("livemigrate.estimated.documents", "documents to copy, estimated at planning", m, tags,
                 MigrationProgress::totalDocuments));

@@ -63,7 +63,13 @@ final class MigrationView {
                     .put("copiedDocuments", p.copiedDocuments()).put("totalDocuments", p.totalDocuments())
                     .put("collectionsDone", p.collectionsDone()).put("collectionsTotal", p.collectionsTotal())
                     .put("indexesBuilt", p.indexesBuilt()).put("eventsApplied", p.eventsApplied())
-                    .put("eventsPerSecond", Math.round(p.eventsPerSecond() * 10) / 10.0);
+                    .put("eventsPerSecond", Math.round(p.eventsPerSecond() * 10) / 10.0).put("retries", p.retries());
+        }
+        if (p == null || p.retrying() == null) {
+            view.putNull("retrying");
+        } else {
+            view.putObject("retrying").put("what", p.retrying().what()).put("code", p.retrying().code())
+                    .put("attempt", p.retrying().attempt()).put("since", p.retrying().since().toString());
         }
         ArrayNode warnings = view.putArray("warnings");
         if (p != null) {

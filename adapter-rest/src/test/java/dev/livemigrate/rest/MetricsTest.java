@@ -74,6 +74,8 @@ class MetricsTest {
                 assertThat(m.get("livemigrate_collections_planned{" + id + "}")).isEqualTo(1.0);
                 assertThat(m.get("livemigrate_lag_seconds{" + id + "}")).isBetween(0.0, 5.0);
                 assertThat(m.get("livemigrate_events_per_second{" + id + "}")).isNotNull();
+                assertThat(m.get("livemigrate_retries_total{" + id + "}")).isEqualTo(p.path("retries").asDouble());
+                assertThat(m.get("livemigrate_retrying{" + id + "}")).isEqualTo(0.0);
                 assertStates(m, MigrationState.READY_TO_CUTOVER);
             });
 

@@ -79,6 +79,8 @@ class MigrationJourneyTest {
             assertThat(ready.path("progress").path("collectionsTotal").asInt()).isEqualTo(1);
             assertThat(ready.path("progress").path("copiedDocuments").asLong()).isGreaterThanOrEqualTo(500);
             assertThat(ready.path("progress").path("indexesBuilt").asInt()).isEqualTo(1);
+            assertThat(ready.path("progress").path("retries").isNumber()).isTrue();
+            assertThat(ready.has("retrying") && ready.path("retrying").isNull()).as("nothing is retrying").isTrue();
             assertThat(ready.path("warnings")).isEmpty();
             assertThat(ready.has("error")).isFalse();
 
