@@ -24,6 +24,7 @@ package dev.livemigrate;
  * @param indexesBuilt        secondary indexes the copy has built on the destination so far
  * @param retrying            the oldest operation retrying a transient error now, or {@code null}
  * @param retries             transient errors retried by this session so far
+ * @param counters            running totals for monitoring (events read, apply batches and their time, retries by code)
  * @since 0.1
  */
 public record MigrationProgress(
@@ -43,7 +44,24 @@ public record MigrationProgress(
         java.util.Map<String, java.util.List<String>> indexConflicts,
         int indexesBuilt,
         Retrying retrying,
-        long retries) {
+        long retries,
+        Counters counters) {
+
+    /**
+     * Running totals of this session, for monitoring systems that take rates themselves.
+     *
+     * @param eventsRead     change events read from the source
+     * @param applyBatches   batches of changes applied to the destination
+     * @param applyTime      time spent applying those batches, all lanes summed
+     * @param retriesByCode  transient errors retried, by {@link Retrying#code()}
+     */
+    public record Counters(long eventsRead, long applyBatches, java.time.Duration applyTime, java.util.Map<String, Long> retriesByCode) {
+        public static final Counters NONE = new Counters(0, 0, java.time.Duration.ZERO, java.util.Map.of());
+
+        public Counters {
+            retriesByCode = java.util.Map.copyOf(retriesByCode);
+        }
+    }
 
     /**
      * An operation riding out a transient error: the state stays what it was meanwhile.
@@ -62,6 +80,7 @@ public record MigrationProgress(
     }
 
     public MigrationProgress {
+        counters = counters == null ? Counters.NONE : counters;
         catalogChanges = catalogChanges == null ? MigrationReport.CatalogChanges.NONE : catalogChanges;
         indexConflicts = java.util.Map.copyOf(indexConflicts);
     }
@@ -74,7 +93,7 @@ public record MigrationProgress(
                              java.util.Map<String, java.util.List<String>> indexConflicts, int indexesBuilt) {
         this(state, copiedBytes, totalBytes, copiedDocuments, totalDocuments, collectionsDone, collectionsTotal,
                 partitionsDone, partitionsTotal, lag, eventsApplied, eventsPerSecond, catalogChanges, indexConflicts,
-                indexesBuilt, null, 0);
+                indexesBuilt, null, 0, Counters.NONE);
     }
 
     /** A snapshot without a count of indexes built. */

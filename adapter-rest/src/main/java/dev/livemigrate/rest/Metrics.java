@@ -11,8 +11,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -33,6 +35,8 @@ final class Metrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, List<Meter>> meters = new HashMap<>();
+    private final Map<String, ManagedMigration> managed = new HashMap<>();
+    private final Map<String, Set<String>> codes = new HashMap<>();
 
     /** Registers the meters of a migration (once per id). */
     synchronized void bind(ManagedMigration m) {
@@ -47,6 +51,11 @@ final class Metrics {
                 MigrationProgress::eventsApplied));
         bound.add(counter("livemigrate.retries", "transient errors (network, elections) retried within the retry budget", m, tags,
                 MigrationProgress::retries));
+        bound.add(counter("livemigrate.events.read", "change events read from the source", m, tags, p -> p.counters().eventsRead()));
+        bound.add(counter("livemigrate.apply.batches", "batches of changes applied to the destination", m, tags,
+                p -> p.counters().applyBatches()));
+        bound.add(counter("livemigrate.apply.seconds", "time spent applying batches, all lanes summed (divide by"
+                + " livemigrate_apply_batches_total for the mean batch latency)", m, tags, p -> p.counters().applyTime().toNanos() / 1e9));
         bound.add(gauge("livemigrate.retrying", "1 while some work is retrying a transient error", m, tags,
                 p -> p.retrying() == null ? 0 : 1));
         bound.add(gauge("livemigrate.estimated.bytes", "bytes to copy, estimated at planning", m, tags, MigrationProgress::totalBytes));
@@ -64,11 +73,40 @@ final class Metrics {
                     .description("1 for the migration's engine state").tags(tags.and("state", state.name())).register(registry));
         }
         meters.put(m.id, bound);
+        managed.put(m.id, m);
     }
 
     /** Every meter in Prometheus's text format. */
-    String scrape() {
+    synchronized String scrape() {
+        managed.values().forEach(this::bindCodes);
         return registry.scrape();
+    }
+
+    /**
+     * The meters keyed by an error code, registered as codes appear: retries by code, and the code a migration
+     * (or its last cutover) failed with.
+     */
+    private void bindCodes(ManagedMigration m) {
+        Set<String> known = codes.computeIfAbsent(m.id, id -> new HashSet<>());
+        MigrationProgress p = m.progress();
+        if (p != null) {
+            for (String code : p.counters().retriesByCode().keySet()) {
+                if (known.add("retry:" + code)) {
+                    meters.get(m.id).add(FunctionCounter.builder("livemigrate.retries.by.code", m,
+                                    x -> value(x, q -> q.counters().retriesByCode().getOrDefault(code, 0L), 0))
+                            .description("transient errors retried, by code").tags(Tags.of("migration_id", m.id, "code", code))
+                            .register(registry));
+                }
+            }
+        }
+        for (ManagedMigration.Failure f : new ManagedMigration.Failure[] {m.failure, m.cutoverFailure}) {
+            if (f != null && known.add("error:" + f.code())) {
+                meters.get(m.id).add(Gauge.builder("livemigrate.errors", m, x -> (x.failure != null && x.failure.code().equals(f.code()))
+                                || (x.cutoverFailure != null && x.cutoverFailure.code().equals(f.code())) ? 1 : 0).strongReference(true)
+                        .description("1 while the migration's failure, or its last cutover's, has this code")
+                        .tags(Tags.of("migration_id", m.id, "code", f.code())).register(registry));
+            }
+        }
     }
 
     private Meter counter(String name, String description, ManagedMigration m, Tags tags, ToDoubleFunction<MigrationProgress> f) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +86,29 @@ class MetricsTest {
             assertStates(m, MigrationState.COMPLETED);
             assertThat(m.get("livemigrate_events_applied_total{migration_id=\"metered\"}"))
                     .isEqualTo(completed.path("progress").path("eventsApplied").asDouble());
+            // changes were applied while syncing (the test writes during sync): read, in batches that took some time
+            assertThat(m.get("livemigrate_events_read_total{migration_id=\"metered\"}"))
+                    .isGreaterThanOrEqualTo(m.get("livemigrate_events_applied_total{migration_id=\"metered\"}"));
+            assertThat(m.get("livemigrate_apply_batches_total{migration_id=\"metered\"}")).isPositive();
+            assertThat(m.get("livemigrate_apply_seconds_total{migration_id=\"metered\"}")).isPositive();
         }
+    }
+
+    @Test
+    void aFailureShowsItsCode() {
+        Metrics metrics = new Metrics();
+        ManagedMigration failed = new ManagedMigration("failing", null, Instant.EPOCH, MigrationState.FAILED);
+        metrics.bind(failed);
+        assertThat(metrics.scrape()).doesNotContain("livemigrate_errors");
+
+        failed.failure = new ManagedMigration.Failure("APPLY_FAILED", "E11000 duplicate key");
+        failed.cutoverFailure = new ManagedMigration.Failure("CUTOVER_FAILED", "the drain timed out");
+        Map<String, Double> m = samples(metrics.scrape());
+
+        assertThat(m.get("livemigrate_errors{code=\"APPLY_FAILED\",migration_id=\"failing\"}")).isEqualTo(1.0);
+        assertThat(m.get("livemigrate_errors{code=\"CUTOVER_FAILED\",migration_id=\"failing\"}")).isEqualTo(1.0);
+        failed.cutoverFailure = null;
+        assertThat(samples(metrics.scrape()).get("livemigrate_errors{code=\"CUTOVER_FAILED\",migration_id=\"failing\"}")).isEqualTo(0.0);
     }
 
     /** The state gauge is 1 for this state and 0 for every other. */

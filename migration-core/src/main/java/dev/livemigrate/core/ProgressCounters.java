@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ProgressCounters {
 
     /** What change capture adds to a progress snapshot. */
-    public record SyncFigures(Duration lag, long eventsApplied, double eventsPerSecond, MigrationReport.CatalogChanges catalogChanges) {
-        public static final SyncFigures NONE = new SyncFigures(null, 0, 0, MigrationReport.CatalogChanges.NONE);
+    public record SyncFigures(Duration lag, long eventsApplied, double eventsPerSecond, MigrationReport.CatalogChanges catalogChanges,
+                              MigrationProgress.Counters counters) {
+        public static final SyncFigures NONE = new SyncFigures(null, 0, 0, MigrationReport.CatalogChanges.NONE,
+                MigrationProgress.Counters.NONE);
     }
 
     private final AtomicLong copiedBytes = new AtomicLong();
@@ -91,6 +93,8 @@ public final class ProgressCounters {
         return new MigrationProgress(state, copiedBytes.get(), totalBytes, copiedDocuments.get(), totalDocuments,
                 collectionsDone.get(), collectionsTotal, partitionsDone.get(), partitionsTotal.get(),
                 sync.lag(), sync.eventsApplied(), sync.eventsPerSecond(), sync.catalogChanges(), indexConflicts,
-                indexesCreated.get(), retries.current().orElse(null), retries.retries());
+                indexesCreated.get(), retries.current().orElse(null), retries.retries(),
+                new MigrationProgress.Counters(sync.counters().eventsRead(), sync.counters().applyBatches(), sync.counters().applyTime(),
+                        retries.retriesByCode()));
     }
 }

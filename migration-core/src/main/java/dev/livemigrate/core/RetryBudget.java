@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ public final class RetryBudget {
     private final LongSupplier nanos;
     private final Sleeper sleeper;
     private final AtomicLong retries = new AtomicLong();
+    private final Map<String, AtomicLong> byCode = new ConcurrentHashMap<>();
     private final Map<Object, MigrationProgress.Retrying> ongoing = new ConcurrentHashMap<>();
 
     public RetryBudget(Duration budget, Clock clock) {
@@ -89,6 +91,7 @@ public final class RetryBudget {
                                 + " migration with the same id (or raise the budget with --retry-budget)", e);
                     }
                     retries.incrementAndGet();
+                    byCode.computeIfAbsent(code(e), c -> new AtomicLong()).incrementAndGet();
                     ongoing.put(key, new MigrationProgress.Retrying(what, code(e), attempt + 1, since));
                     long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, backoffMillis(attempt));
                     LOG.warn("{} failed ({}); retrying in {} ms (attempt {}, failing since {}, giving up after {})",
@@ -117,6 +120,13 @@ public final class RetryBudget {
     /** Every retry so far. */
     public long retries() {
         return retries.get();
+    }
+
+    /** Every retry so far, by the error's code. */
+    public Map<String, Long> retriesByCode() {
+        Map<String, Long> counts = new TreeMap<>();
+        byCode.forEach((code, n) -> counts.put(code, n.get()));
+        return counts;
     }
 
     /** Exponential from 0.2 s, capped at 30 s, with jitter: between half and all of it. */

@@ -53,6 +53,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong applied = new AtomicLong();
+    private final CaptureCounters counters;
     private final ScheduledExecutorService housekeeping;
     private Capabilities caps;
     private ApplyLanes lanes;
@@ -65,9 +66,11 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
      *
      * @param startAt   the start point: every change after it is applied
      * @param onFailure told once, from any thread, when syncing fails
+     * @param counters  the sync phase's running totals, counted on here
      */
-    public ChangeSync(RunContext run, BsonTimestamp startAt, Consumer<MigrationException> onFailure) {
+    ChangeSync(RunContext run, BsonTimestamp startAt, Consumer<MigrationException> onFailure, CaptureCounters counters) {
         this.run = run;
+        this.counters = counters;
         this.startAt = startAt;
         this.onFailure = onFailure;
         this.targets = new SyncTargets(run);
@@ -92,7 +95,9 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
                 run.spec().applyBufferBytes()), batch -> {
             // a batch is idempotent (absolute states, each document's events in order): on a network error or an
             // election it is applied again whole
+            long started = System.nanoTime();
             run.retries().run("applying " + batch.size() + " change(s)", () -> applier.apply(batch));
+            counters.applied(System.nanoTime() - started);
             applied.addAndGet(batch.size());
         }, collated, checkpointer, this::fail);
         if (caps.clusterStreams()) {
@@ -115,7 +120,8 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
 
     /** Lag, events applied and the apply rate, for a progress snapshot. */
     public ProgressCounters.SyncFigures figures() {
-        return new ProgressCounters.SyncFigures(meter.lag(), applied.get(), meter.eventsPerSecond(), changes.snapshot());
+        return new ProgressCounters.SyncFigures(meter.lag(), applied.get(), meter.eventsPerSecond(), changes.snapshot(),
+                counters.snapshot());
     }
 
     /** The source operation time every change up to which is applied, or {@code null} before the first. */
@@ -180,6 +186,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
 
     @Override
     public void handle(ChangeReader reader, ChangeEvent e) throws InterruptedException {
+        counters.read();
         if ("invalidate".equals(e.operationType())) {
             skip(e);
             reader.stop();
@@ -283,8 +290,6 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
             fail(t);
         }
     }
-
-    // ---------------------------------------------------------------- failure
 
     @Override
     public void fail(Throwable t) {

@@ -23,6 +23,7 @@ public final class SyncPhase {
     private volatile long appliedBefore;
     private volatile Instant syncedThroughBefore;
     private volatile MigrationReport.CatalogChanges changesBefore = MigrationReport.CatalogChanges.NONE;
+    private final CaptureCounters counters = new CaptureCounters();
 
     /**
      * @param startAt   the migration's start point: every change after it is applied
@@ -42,7 +43,7 @@ public final class SyncPhase {
             syncedThroughBefore = syncedThrough();
             changesBefore = catalogChanges();
         }
-        ChangeSync sync = new ChangeSync(run, startAt, onFailure);
+        ChangeSync sync = new ChangeSync(run, startAt, onFailure, counters);
         current = sync;
         sync.start();
     }
@@ -67,10 +68,11 @@ public final class SyncPhase {
     public ProgressCounters.SyncFigures figures() {
         ChangeSync sync = current;
         if (sync == null) {
-            return new ProgressCounters.SyncFigures(null, appliedBefore, 0, catalogChanges());
+            return new ProgressCounters.SyncFigures(null, appliedBefore, 0, catalogChanges(), counters.snapshot());
         }
         ProgressCounters.SyncFigures now = sync.figures();
-        return new ProgressCounters.SyncFigures(now.lag(), appliedBefore + now.eventsApplied(), now.eventsPerSecond(), catalogChanges());
+        return new ProgressCounters.SyncFigures(now.lag(), appliedBefore + now.eventsApplied(), now.eventsPerSecond(), catalogChanges(),
+                counters.snapshot());
     }
 
     public long eventsApplied() {
