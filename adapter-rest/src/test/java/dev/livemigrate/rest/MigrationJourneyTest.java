@@ -2,8 +2,6 @@ package dev.livemigrate.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.model.Indexes;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import org.bson.Document;
@@ -39,11 +37,7 @@ class MigrationJourneyTest {
 
     @Test
     void validatesStartsFollowsCutsOverAndReports(@TempDir Path dir) {
-        MongoCollection<Document> orders = source.client().getDatabase("shop").getCollection("orders");
-        for (int i = 0; i < 500; i++) {
-            orders.insertOne(new Document("_id", i).append("code", "c" + i).append("n", 0));
-        }
-        orders.createIndex(Indexes.ascending("code"), new IndexOptions().unique(true));
+        MongoCollection<Document> orders = Served.seedOrders(source, 500);
         String migration = body(source.connectionString(), destination.connectionString(),
                 "\"includeNamespaces\": [\"shop.*\"]", "\"lagThreshold\": \"5s\"", "\"migrationId\": \"journey\"");
         try (Served served = new Served(dir)) {

@@ -1,6 +1,11 @@
 package dev.livemigrate.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import dev.livemigrate.core.testing.EmbeddedMongo;
+import org.bson.Document;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,5 +77,15 @@ final class Served implements AutoCloseable {
     @Override
     public void close() {
         plane.close();
+    }
+
+    /** {@code shop.orders} on the source: {@code n} documents with a unique {@code code}, and its unique index. */
+    static MongoCollection<Document> seedOrders(EmbeddedMongo source, int n) {
+        MongoCollection<Document> orders = source.client().getDatabase("shop").getCollection("orders");
+        for (int i = 0; i < n; i++) {
+            orders.insertOne(new Document("_id", i).append("code", "c" + i).append("n", 0));
+        }
+        orders.createIndex(Indexes.ascending("code"), new IndexOptions().unique(true));
+        return orders;
     }
 }

@@ -2,8 +2,6 @@ package dev.livemigrate.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.model.Indexes;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import org.bson.Document;
@@ -44,11 +42,7 @@ class StatusPageBrowserTest {
 
     @Test
     void walksAMigrationFromValidationToTheReport(@TempDir Path dir) {
-        MongoCollection<Document> orders = source.client().getDatabase("shop").getCollection("orders");
-        for (int i = 0; i < 300; i++) {
-            orders.insertOne(new Document("_id", i).append("code", "c" + i).append("n", 0));
-        }
-        orders.createIndex(Indexes.ascending("code"), new IndexOptions().unique(true));
+        MongoCollection<Document> orders = Served.seedOrders(source, 300);
         try (Served served = new Served(dir); Chromium browser = Chromium.start()) {
             browser.driver.get(served.plane.uri() + "/");
             browser.awaitShown("token-screen");

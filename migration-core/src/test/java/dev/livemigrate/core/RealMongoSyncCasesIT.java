@@ -8,6 +8,7 @@ import com.mongodb.client.model.CreateCollectionOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.RenameCollectionOptions;
+import com.mongodb.client.model.TimeSeriesOptions;
 import dev.livemigrate.MigrationReport;
 import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationSpec;
@@ -15,6 +16,7 @@ import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.RealClusters;
+import org.bson.BsonBoolean;
 import org.bson.BsonDecimal128;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
@@ -35,12 +37,14 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 import static dev.livemigrate.core.testing.DataAssertions.assertSameDocuments;
 import static dev.livemigrate.core.testing.DataAssertions.collectionOptions;
 import static dev.livemigrate.core.testing.DataAssertions.indexesByValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What only a real replica set shows, each case ending in a cutover and a byte-for-byte comparison of the
@@ -206,6 +210,58 @@ class RealMongoSyncCasesIT {
         Namespace sessions = new Namespace(database, "sessions");
         assertThat(indexesByValue(clusters.destinationClient(), sessions).get("seen_1").getInt64("expireAfterSeconds").getValue())
                 .isEqualTo(7200L);
+    }
+
+    /**
+     * A time-series collection (MongoDB 5.0+) by a one-time copy: every measurement arrives once. (Its refusal for
+     * a live migration is the collection-kinds validator's, tested on recorded replies in migration-validation.)
+     */
+    @Test
+    void aTimeSeriesCollectionIsCopiedOnceByAOneTimeCopy() {
+        assumeTrue(clusters.sourceMajorVersion() >= 5, "time-series collections need MongoDB 5.0");
+        String database = clusters.database("ts");
+        MongoDatabase db = clusters.sourceClient().getDatabase(database);
+        db.createCollection("weather", new CreateCollectionOptions().timeSeriesOptions(new TimeSeriesOptions("at").metaField("station")));
+        for (int i = 0; i < 100; i++) {
+            db.getCollection("weather").insertOne(new Document("at", new Date(1_700_000_000_000L + i * 60_000L))
+                    .append("station", "s" + (i % 3)).append("t", i));
+        }
+
+        Migrations.run(MigrationSpec.builder().migrationId(clusters.migrationId("ts-once")).source(clusters.source())
+                .destination(clusters.destination()).include(database + ".*").continuousSync(false).build(), Duration.ofMinutes(3));
+
+        MongoCollection<Document> copied = clusters.destinationClient().getDatabase(database).getCollection("weather");
+        assertThat(copied.find().sort(new Document("t", 1)).map(d -> d.getInteger("t")).into(new ArrayList<>()))
+                .containsExactlyElementsOf(IntStream.range(0, 100).boxed().toList());
+        assertThat(collectionOptions(clusters.destinationClient(), database).toString()).contains("timeseries");
+    }
+
+    /**
+     * A regular index turned unique during sync with {@code collMod} (MongoDB 6.0+: {@code prepareUnique},
+     * then {@code unique}): the destination's index is unique after cutover.
+     */
+    @Test
+    void anIndexMadeUniqueDuringSyncIsUniqueAfterCutover() {
+        assumeTrue(clusters.sourceMajorVersion() >= 6 && clusters.destinationMajorVersion() >= 6,
+                "collMod prepareUnique/unique needs MongoDB 6.0 on both sides");
+        String database = clusters.database("uniq");
+        MongoDatabase db = clusters.sourceClient().getDatabase(database);
+        for (int i = 0; i < 50; i++) {
+            db.getCollection("users").insertOne(new Document("_id", i).append("email", "u" + i + "@x"));
+        }
+        db.getCollection("users").createIndex(Indexes.ascending("email"));
+        try (MigrationSession session = start("uniq", database + ".*")) {
+            awaitSyncing(session);
+            db.runCommand(new Document("collMod", "users")
+                    .append("index", new Document("keyPattern", new Document("email", 1)).append("prepareUnique", true)));
+            db.runCommand(new Document("collMod", "users")
+                    .append("index", new Document("keyPattern", new Document("email", 1)).append("unique", true)));
+            db.getCollection("users").insertOne(new Document("_id", 50).append("email", "u50@x"));
+            cutOverWhenReady(session);
+        }
+        assertSameDatabase(database);
+        assertThat(indexesByValue(clusters.destinationClient(), new Namespace(database, "users")).get("email_1")
+                .getBoolean("unique", BsonBoolean.FALSE).getValue()).isTrue();
     }
 
     /**
