@@ -1,13 +1,8 @@
 package dev.livemigrate.core;
 
-import com.mongodb.MongoConnectionPoolClearedException;
-import com.mongodb.MongoException;
-import com.mongodb.MongoNodeIsRecoveringException;
-import com.mongodb.MongoNotPrimaryException;
-import com.mongodb.MongoSocketException;
-import com.mongodb.MongoTimeoutException;
 import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
+import dev.livemigrate.spi.TransientErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,15 +16,9 @@ public final class Retries {
     private Retries() {
     }
 
-    /** Whether an error is one a retry can outlive: network (and the pool paused after one), elections, labelled transient. */
+    /** Whether an error is one a retry can outlive ({@link TransientErrors}). */
     public static boolean isTransient(Throwable t) {
-        if (t instanceof MongoSocketException || t instanceof MongoNotPrimaryException
-                || t instanceof MongoNodeIsRecoveringException || t instanceof MongoTimeoutException
-                || t instanceof MongoConnectionPoolClearedException) { // the pool pauses after a network error
-            return true;
-        }
-        return t instanceof MongoException e && (e.hasErrorLabel(MongoException.TRANSIENT_TRANSACTION_ERROR_LABEL)
-                || e.hasErrorLabel("RetryableWriteError") || e.hasErrorLabel("ResumableChangeStreamError"));
+        return TransientErrors.isTransient(t);
     }
 
     /**
