@@ -9,7 +9,7 @@ import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.state.MetadataStore;
-import dev.livemigrate.core.sync.IndexRelaxation;
+import dev.livemigrate.core.catalog.IndexRelaxation;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import dev.livemigrate.core.testing.StateLog;
 import dev.livemigrate.core.testing.WireProxy;

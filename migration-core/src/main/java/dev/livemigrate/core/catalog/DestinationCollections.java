@@ -7,7 +7,6 @@ import dev.livemigrate.MigrationException;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.Retries;
 import dev.livemigrate.core.RunContext;
-import dev.livemigrate.core.sync.IndexRelaxation;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;

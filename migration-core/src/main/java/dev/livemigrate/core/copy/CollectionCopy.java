@@ -11,7 +11,7 @@ import dev.livemigrate.core.catalog.DestinationCollections;
 import dev.livemigrate.core.catalog.IndexSpecs;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore.CollectionStatus;
-import dev.livemigrate.core.sync.IndexRelaxation;
+import dev.livemigrate.core.catalog.IndexRelaxation;
 import org.bson.BsonDocument;
 import org.bson.RawBsonDocument;
 import org.slf4j.Logger;

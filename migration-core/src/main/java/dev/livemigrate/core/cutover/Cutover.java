@@ -10,7 +10,7 @@ import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.Verification;
 import dev.livemigrate.core.sync.ChangeSync;
 import dev.livemigrate.core.sync.CutPoint;
-import dev.livemigrate.core.sync.IndexRelaxation;
+import dev.livemigrate.core.catalog.IndexRelaxation;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;

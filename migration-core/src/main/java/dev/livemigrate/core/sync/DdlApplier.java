@@ -8,6 +8,7 @@ import dev.livemigrate.Namespace;
 import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.DestinationCollections;
+import dev.livemigrate.core.catalog.IndexRelaxation;
 import dev.livemigrate.core.catalog.IndexSpecs;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.copy.CollectionCopy;

@@ -2,6 +2,7 @@ package dev.livemigrate.core.sync;
 
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.RunContext;
+import dev.livemigrate.core.catalog.IndexRelaxation;
 import dev.livemigrate.core.catalog.IndexSpecs;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;

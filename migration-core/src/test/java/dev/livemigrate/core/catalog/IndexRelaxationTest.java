@@ -1,4 +1,4 @@
-package dev.livemigrate.core.sync;
+package dev.livemigrate.core.catalog;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
