@@ -110,23 +110,31 @@ final class LinkTokens {
         }
         String signed = token.substring(0, dot);
         byte[] signature;
-        JsonNode payload;
         try {
             signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
-            payload = JsonSupport.parse(Base64.getUrlDecoder().decode(signed.substring(PREFIX.length())));
-        } catch (IllegalArgumentException | ApiException e) {
-            throw new Refused("it is not a link-token (its parts are not base64url JSON)");
+        } catch (IllegalArgumentException e) {
+            throw new Refused("it is not a link-token (its signature is not base64url)");
         }
         if (!MessageDigest.isEqual(hmac(signed), signature)) {
             throw new Refused("its signature does not match: it was changed, or made by another server");
+        }
+        JsonNode payload;
+        try {
+            payload = JsonSupport.parse(Base64.getUrlDecoder().decode(signed.substring(PREFIX.length())));
+        } catch (IllegalArgumentException | ApiException e) {
+            throw new Refused("it is not a link-token (its payload is not base64url JSON)");
         }
         String org = payload.path("org").asText();
         Stored stored = tokens.get(org);
         if (payload.path("v").asInt() != 1 || stored == null) {
             throw new Refused(stored == null ? "organization '" + org + "' has no link-token: it was revoked" : "unknown version");
         }
-        if (!stored.keyId().equals(payload.path("keyId").asText()) || !MessageDigest.isEqual(stored.hash(), sha256(token))) {
+        if (!stored.keyId().equals(payload.path("keyId").asText())) {
             throw new Refused("it was replaced by a newer link-token of organization '" + org + "'");
+        }
+        // with the server's key alone a token cannot be made: the secret must be the one issued
+        if (!MessageDigest.isEqual(stored.hash(), sha256(token))) {
+            throw new Refused("it is not the token issued under key id " + stored.keyId());
         }
         return stored;
     }

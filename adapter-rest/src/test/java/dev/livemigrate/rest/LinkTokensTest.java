@@ -2,17 +2,21 @@ package dev.livemigrate.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -76,13 +80,13 @@ class LinkTokensTest {
                 .body().path("linkToken").asText();
         assertThat(payload(second).path("url").asText()).isEqualTo("https://cp.example.com:8443");
         assertHello(second, 200);
-        assertHello(first, 401); // replaced
+        assertThat(refusal(first)).startsWith("the link-token was refused: it was replaced by a newer link-token of organization 'acme-1'");
 
         served.close(); // the token and the server key outlive a restart
         served = new Served(dir);
         assertHello(second, 200);
         assertThat(served.api.delete(PATH).status()).isEqualTo(204);
-        assertHello(second, 401); // revoked
+        assertThat(refusal(second)).startsWith("the link-token was refused: organization 'acme-1' has no link-token: it was revoked");
         assertError(served.api.delete(PATH), 404, "NOT_FOUND");
         assertNoTokenIn(List.of(first, second));
     }
@@ -112,16 +116,18 @@ class LinkTokensTest {
         try (Served other = new Served(otherDir)) { // another server: same organization, another key
             foreign = other.api.post(PATH, "{\"accessListIps\": [\"127.0.0.1\"]}").body().path("linkToken").asText();
         }
-        Map<String, String> refused = new TreeMap<>(Map.of(
-                "payload changed", parts[0] + "." + flip(parts[1]) + "." + parts[2],
-                "signature changed", parts[0] + "." + parts[1] + "." + flip(parts[2]),
-                "signature dropped", parts[0] + "." + parts[1],
-                "other version", "lmlt2." + parts[1] + "." + parts[2],
-                "another server's", foreign,
-                "not a token", "hello"));
+        Map<String, String[]> refused = new TreeMap<>(Map.of(
+                "payload changed", new String[] {parts[0] + "." + flip(parts[1]) + "." + parts[2], "its signature does not match"},
+                "signature changed", new String[] {parts[0] + "." + parts[1] + "." + flip(parts[2]), "its signature does not match"},
+                "signature dropped", new String[] {parts[0] + "." + parts[1], "it is not a link-token"},
+                "other version", new String[] {"lmlt2." + parts[1] + "." + parts[2], "it is not a link-token"},
+                "another server's", new String[] {foreign, "its signature does not match"},
+                "forged with the server's key, another secret", new String[] {forge(token), "it is not the token issued under key id"},
+                "not a token", new String[] {"hello", "it is not a link-token"}));
         refused.forEach((what, bad) -> {
-            Api.Reply reply = Api.withAuthorization(served.plane.uri(), "LinkToken " + bad).get("/api/v1/agent/hello");
+            Api.Reply reply = Api.withAuthorization(served.plane.uri(), "LinkToken " + bad[0]).get("/api/v1/agent/hello");
             assertError(reply, 401, "LINK_TOKEN_INVALID");
+            assertThat(reply.body().path("detail").asText()).as(what).startsWith("the link-token was refused: " + bad[1]);
             assertThat(reply.text()).as(what).doesNotContain(parts[1]).doesNotContain(parts[2]);
         });
         assertError(Api.withAuthorization(served.plane.uri(), null).get("/api/v1/agent/hello"), 401, "LINK_TOKEN_INVALID");
@@ -193,6 +199,14 @@ class LinkTokensTest {
         assertThat(reply.text()).doesNotContain(token);
     }
 
+    /** The detail of the 401 that the token gets. */
+    private String refusal(String token) {
+        Api.Reply reply = Api.withAuthorization(served.plane.uri(), "LinkToken " + token).get("/api/v1/agent/hello");
+        assertError(reply, 401, "LINK_TOKEN_INVALID");
+        assertThat(reply.text()).doesNotContain(token);
+        return reply.body().path("detail").asText();
+    }
+
     /** Neither the tokens, nor their secrets, nor their signatures are in what the server logged. */
     private void assertNoTokenIn(List<String> tokens) {
         String logged = log.toString(StandardCharsets.UTF_8);
@@ -211,6 +225,23 @@ class LinkTokensTest {
         try {
             return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
         } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The token with another secret, signed with the server's own key read from the data directory: what someone
+     * holding the key but not the issued token could make.
+     */
+    private String forge(String token) {
+        try {
+            ObjectNode payload = (ObjectNode) payload(token);
+            payload.put("secret", Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]));
+            String signed = "lmlt1." + Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(payload));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(HexFormat.of().parseHex(Files.readString(dir.resolve(LinkTokens.KEY_FILE)).strip()), "HmacSHA256"));
+            return signed + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
