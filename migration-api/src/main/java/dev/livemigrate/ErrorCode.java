@@ -85,6 +85,17 @@ public enum ErrorCode {
     UNAUTHORIZED(2),
     /** The control plane knows no migration or validation of the requested id. */
     NOT_FOUND(2),
+    /**
+     * A link-token presented to the control plane is malformed, tampered with, signed by another server, or was
+     * revoked or replaced by a newer one; nothing was done. Remedy: create a new token for the organization
+     * ({@code livemigrate link create}) and give it to the migration host.
+     */
+    LINK_TOKEN_INVALID(2),
+    /**
+     * A valid link-token was used from an address outside the token's access list; nothing was done. Remedy: call
+     * from an address on the list, or create a new token whose list holds the caller's address.
+     */
+    ACCESS_LIST_DENIED(2),
     /** An unexpected internal error; the cause holds the details. */
     INTERNAL(1);
 

@@ -52,10 +52,14 @@ public final class ControlPlane implements AutoCloseable {
         this.registry = registry;
         this.token = token;
         this.dataDir = dataDir;
+        this.uri = uri(server);
+    }
+
+    private static URI uri(HttpServer server) {
         InetSocketAddress address = server.getAddress();
         String host = address.getAddress().getHostAddress();
         String scheme = server instanceof HttpsServer ? "https" : "http";
-        this.uri = URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
+        return URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
     }
 
     /**
@@ -88,6 +92,7 @@ public final class ControlPlane implements AutoCloseable {
         SSLContext context = tls == null ? null : tls.context();
         DataDir dir = new DataDir(options.dataDir());
         ApiToken token = ApiToken.of(options.token(), dir);
+        LinkTokens linkTokens = new LinkTokens(dir);
         ExecutorService background = Executors.newCachedThreadPool(threads("livemigrate-serve-work"));
         ExecutorService requests = Executors.newFixedThreadPool(8, threads("livemigrate-serve-http"));
         Metrics metrics = new Metrics();
@@ -111,7 +116,8 @@ public final class ControlPlane implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + options.bind() + ":" + options.port() + ": " + e.getMessage(), e);
         }
         Router router = new Router(token::accepts);
-        routes(router, registry, new ValidationRuns(background, options.validationWait()), background, metrics);
+        routes(router, registry, new ValidationRuns(background, options.validationWait()), background, metrics,
+                new LinkTokenRoutes(linkTokens, uri(server)));
         server.createContext("/", router);
         server.setExecutor(requests);
         registry.loadAndResume();
@@ -123,9 +129,10 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Every route of the server. */
     private static void routes(Router router, MigrationRegistry registry, ValidationRuns validations, ExecutorService background,
-                               Metrics metrics) {
+                               Metrics metrics, LinkTokenRoutes linkTokens) {
         router.add("GET", "/api/v1/openapi.json", r -> Response.text(200, Response.JSON, openApi()));
         new MigrationRoutes(registry, validations, background).register(router);
+        linkTokens.register(router); // the agent's routes check the link-token, not the API token
         router.add("GET", "/metrics", r -> Response.text(200, Metrics.CONTENT_TYPE, metrics.scrape())); // token needed
         StatusPage.register(router); // no token: the page asks for it
     }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 final class Errors {
 
-    private static final Map<Integer, String> REASONS = Map.of(400, "Bad Request", 401, "Unauthorized", 404, "Not Found",
+    private static final Map<Integer, String> REASONS = Map.of(400, "Bad Request", 401, "Unauthorized", 403, "Forbidden", 404, "Not Found",
             405, "Method Not Allowed", 409, "Conflict", 413, "Payload Too Large", 415, "Unsupported Media Type",
             500, "Internal Server Error", 502, "Bad Gateway");
 
@@ -53,7 +53,8 @@ final class Errors {
                  SAME_SOURCE_AND_DESTINATION, DESTINATION_NAMESPACE_CONFLICT, UNKNOWN_SOURCE_PROVIDER, VALIDATION_FAILED,
                  CA_FILE_UNREADABLE, CA_FILE_NOT_PEM, SOURCE_HAS_NO_CHANGE_HISTORY, WRITE_BLOCKING_UNSUPPORTED,
                  INVALID_REQUEST -> 400;
-            case UNAUTHORIZED -> 401;
+            case UNAUTHORIZED, LINK_TOKEN_INVALID -> 401;
+            case ACCESS_LIST_DENIED -> 403;
             case NOT_FOUND -> 404;
             default -> 500;
         };

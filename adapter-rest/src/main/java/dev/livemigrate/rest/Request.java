@@ -7,6 +7,7 @@ import dev.livemigrate.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Map;
 
@@ -32,6 +33,16 @@ final class Request {
     /** A path parameter, {@code id} in {@code /api/v1/migrations/{id}}. */
     String parameter(String name) {
         return parameters.get(name);
+    }
+
+    /** The first value of a request header, or {@code null}. */
+    String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /** The address the request came from: the TCP peer, not a header a client could write. */
+    InetAddress remoteAddress() {
+        return exchange.getRemoteAddress().getAddress();
     }
 
     /**

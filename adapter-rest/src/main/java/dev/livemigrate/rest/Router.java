@@ -94,9 +94,12 @@ final class Router implements HttpHandler {
         throw ApiException.notFound("there is no route " + path + ": GET /api/v1/openapi.json lists them");
     }
 
-    /** Every path under {@code /api/}, and the metrics; not the status page's files. */
+    /**
+     * Every path under {@code /api/}, and the metrics; not the status page's files, nor the agent's paths
+     * ({@link LinkTokenRoutes#AGENT_PREFIX}), whose routes check the link-token themselves.
+     */
     static boolean needsToken(String path) {
-        return path.startsWith("/api/") || path.equals("/metrics");
+        return (path.startsWith("/api/") && !path.startsWith(LinkTokenRoutes.AGENT_PREFIX)) || path.equals("/metrics");
     }
 
     private static Map<String, String> match(String[] template, String[] parts) {

@@ -56,6 +56,10 @@ final class Api {
         return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    Reply delete(String path) {
+        return send(request(path).DELETE());
+    }
+
     /** Any request, built by the caller from {@link #request}. */
     Reply send(HttpRequest.Builder request) {
         try {

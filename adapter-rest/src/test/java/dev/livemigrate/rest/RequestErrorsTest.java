@@ -157,11 +157,14 @@ class RequestErrorsTest {
                 "POST /api/v1/migrations/{id}/pause",
                 "POST /api/v1/migrations/{id}/resume",
                 "POST /api/v1/migrations/{id}/cancel",
-                "GET /api/v1/migrations/{id}/report");
+                "GET /api/v1/migrations/{id}/report",
+                "POST /api/v1/orgs/{orgId}/linkTokens",
+                "DELETE /api/v1/orgs/{orgId}/linkTokens",
+                "GET /api/v1/agent/hello");
         // each route it describes is served: a call answers anything but 404 for an unknown route
         for (String route : paths) {
             String[] parts = route.split(" ");
-            String path = parts[1].replace("{id}", "nope");
+            String path = parts[1].replace("{id}", "nope").replace("{orgId}", "nope");
             Api.Reply answer = api.send(api.request(path).header("Content-Type", "application/json")
                     .method(parts[0], HttpRequest.BodyPublishers.ofString("{}")));
             assertThat(answer.text()).as(route).doesNotContain("there is no route");
