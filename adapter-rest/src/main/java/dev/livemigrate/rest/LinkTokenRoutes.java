@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +33,8 @@ final class LinkTokenRoutes {
     static final String AGENT_PREFIX = "/api/v1/agent/";
 
     private static final Logger LOG = LoggerFactory.getLogger(LinkTokenRoutes.class);
-    private static final Set<String> FIELDS = Set.of("accessListIps", "url");
+    private static final Set<String> FIELDS = Set.of("accessListIps", "url", "expiresInHours");
+    private static final int MAX_LIFETIME_HOURS = 24 * 365;
     private static final int MAX_ORG = 64;
     private static final int MAX_ENTRIES = 200;
 
@@ -60,7 +62,7 @@ final class LinkTokenRoutes {
         List<String[]> problems = new ArrayList<>();
         body.properties().forEach(e -> {
             if (!FIELDS.contains(e.getKey())) {
-                problems.add(new String[] {e.getKey(), "unknown field: the fields are accessListIps, url"});
+                problems.add(new String[] {e.getKey(), "unknown field: the fields are accessListIps, url, expiresInHours"});
             }
         });
         List<AccessList.Block> blocks = new ArrayList<>();
@@ -82,6 +84,15 @@ final class LinkTokenRoutes {
             }
         }
         URI url = url(body.get("url"), problems);
+        Duration lifetime = LinkTokens.DEFAULT_LIFETIME;
+        JsonNode hours = body.get("expiresInHours");
+        if (hours != null) {
+            if (!hours.canConvertToInt() || !hours.isIntegralNumber() || hours.asInt() < 1 || hours.asInt() > MAX_LIFETIME_HOURS) {
+                problems.add(new String[] {"expiresInHours", "'" + hours + "': give a whole number of hours from 1 to " + MAX_LIFETIME_HOURS});
+            } else {
+                lifetime = Duration.ofHours(hours.asInt());
+            }
+        }
         if (!problems.isEmpty()) {
             ObjectNode extra = JsonSupport.object();
             ArrayNode fields = extra.putArray("fields");
@@ -89,10 +100,11 @@ final class LinkTokenRoutes {
             throw new ApiException(400, ErrorCode.INVALID_REQUEST, problems.size() + " field(s) of the link-token request are"
                     + " wrong (see fields); nothing was stored", extra);
         }
-        LinkTokens.Issued issued = tokens.create(org, new AccessList(blocks), url);
+        LinkTokens.Issued issued = tokens.create(org, new AccessList(blocks), url, lifetime);
         LOG.info("link-token {} created for organization {} (access list {})", issued.stored().keyId(), org,
                 issued.stored().accessList().entries());
-        ObjectNode answer = JsonSupport.object().put("linkToken", issued.token()).put("keyId", issued.stored().keyId());
+        ObjectNode answer = JsonSupport.object().put("linkToken", issued.token()).put("keyId", issued.stored().keyId())
+                .put("expiresAt", issued.stored().expiresAt().toString());
         issued.stored().accessList().entries().forEach(answer.putArray("accessListIps")::add);
         return Response.json(201, answer);
     }

@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -24,16 +27,16 @@ import java.util.TreeMap;
 /**
  * The organizations' link-tokens: one per organization, a new one replacing the old. A token is
  * {@code lmlt1.<payload>.<signature>}: the payload is base64url (no padding) of the JSON
- * {@code {v: 1, url, org, keyId, secret, iat}} (the control plane's URL for the agent, the organization, the token's
- * id, 256 random bits, the creation time in epoch seconds); the signature is base64url of the HMAC-SHA256 of the
+ * {@code {v: 1, url, org, keyId, secret, iat, exp}} (the control plane's URL for the agent, the organization, the
+ * token's id, 256 random bits, the creation and expiry times in epoch seconds); the signature is base64url of the HMAC-SHA256 of the
  * ASCII text {@code lmlt1.<payload>} under this server's key, 256 random bits kept in {@value #KEY_FILE} of the data
  * directory. The token is handed back once; {@value #FILE} keeps per organization its key id, the SHA-256 of the
  * whole token, its access list, URL and creation time, never the token or its secret.
  *
  * <p>{@link #verify} accepts a token only when its signature is this server's (in time independent of where it
- * differs), its payload is version 1, its organization holds a token of the same key id, and the stored hash is
- * the token's own: so a changed payload or signature, another server's token, and a revoked or replaced one are
- * refused. Methods are synchronized; a create or revoke is on disk before it answers.
+ * differs), its payload is version 1, it has not expired, its organization holds a token of the same key id, and
+ * the stored hash is the token's own: so a changed payload or signature, another server's token, an expired, a
+ * revoked or a replaced one are refused. Methods are synchronized; a create or revoke is on disk before it answers.
  */
 final class LinkTokens {
 
@@ -42,8 +45,11 @@ final class LinkTokens {
     static final String PREFIX = "lmlt1.";
 
     /** What is kept of an organization's token. */
-    record Stored(String org, String keyId, byte[] hash, AccessList accessList, URI url, Instant createdAt) {
+    record Stored(String org, String keyId, byte[] hash, AccessList accessList, URI url, Instant createdAt, Instant expiresAt) {
     }
+
+    /** How long a token is valid when the request does not say: 30 days, longer than a copy, sync and cutover window. */
+    static final Duration DEFAULT_LIFETIME = Duration.ofDays(30);
 
     /** A token just created: the only time its text exists on the server. */
     record Issued(String token, Stored stored) {
@@ -66,21 +72,32 @@ final class LinkTokens {
     private final DataDir dir;
     private final SecretKeySpec key;
     private final Map<String, Stored> tokens = new TreeMap<>();
+    private final Clock clock;
 
     LinkTokens(DataDir dir) {
+        this(dir, Clock.systemUTC());
+    }
+
+    LinkTokens(DataDir dir, Clock clock) {
         this.dir = dir;
+        this.clock = clock;
         this.key = new SecretKeySpec(loadOrCreateKey(dir), "HmacSHA256");
         load();
     }
 
-    /** A new token for the organization, replacing its old one, whose hash is stored before it is returned. */
-    synchronized Issued create(String org, AccessList accessList, URI url) {
+    /**
+     * A new token for the organization, valid for {@code lifetime}, replacing its old one, whose hash is stored before
+     * it is returned.
+     */
+    synchronized Issued create(String org, AccessList accessList, URI url, Duration lifetime) {
         String keyId = "lt" + HexFormat.of().formatHex(random(8));
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expires = now.plus(lifetime);
         ObjectNode payload = JsonSupport.object().put("v", 1).put("url", url.toString()).put("org", org).put("keyId", keyId)
-                .put("secret", B64.encodeToString(random(32))).put("iat", Instant.now().getEpochSecond());
+                .put("secret", B64.encodeToString(random(32))).put("iat", now.getEpochSecond()).put("exp", expires.getEpochSecond());
         String signed = PREFIX + B64.encodeToString(JsonSupport.bytes(payload));
         String token = signed + "." + B64.encodeToString(hmac(signed));
-        Stored stored = new Stored(org, keyId, sha256(token), accessList, url, Instant.now());
+        Stored stored = new Stored(org, keyId, sha256(token), accessList, url, now, expires);
         tokens.put(org, stored);
         save();
         return new Issued(token, stored);
@@ -129,6 +146,10 @@ final class LinkTokens {
         if (payload.path("v").asInt() != 1 || stored == null) {
             throw new Refused(stored == null ? "organization '" + org + "' has no link-token: it was revoked" : "unknown version");
         }
+        Instant expires = Instant.ofEpochSecond(payload.path("exp").asLong(0));
+        if (!clock.instant().isBefore(expires)) {
+            throw new Refused("it expired at " + expires + ": create a new one (POST /api/v1/orgs/" + org + "/linkTokens)");
+        }
         if (!stored.keyId().equals(payload.path("keyId").asText())) {
             throw new Refused("it was replaced by a newer link-token of organization '" + org + "'");
         }
@@ -144,7 +165,8 @@ final class LinkTokens {
         ObjectNode all = root.putObject("tokens");
         tokens.values().forEach(t -> {
             ObjectNode o = all.putObject(t.org()).put("keyId", t.keyId()).put("sha256", HexFormat.of().formatHex(t.hash()))
-                    .put("url", t.url().toString()).put("createdAt", t.createdAt().toString());
+                    .put("url", t.url().toString()).put("createdAt", t.createdAt().toString())
+                    .put("expiresAt", t.expiresAt().toString());
             t.accessList().entries().forEach(o.putArray("accessList")::add);
         });
         dir.write(FILE, JsonSupport.bytes(root));
@@ -162,7 +184,8 @@ final class LinkTokens {
                 List<AccessList.Block> blocks = new ArrayList<>();
                 t.path("accessList").forEach(b -> blocks.add(AccessList.parse(b.asText())));
                 tokens.put(e.getKey(), new Stored(e.getKey(), t.path("keyId").asText(), HexFormat.of().parseHex(t.path("sha256").asText()),
-                        new AccessList(blocks), URI.create(t.path("url").asText()), Instant.parse(t.path("createdAt").asText())));
+                        new AccessList(blocks), URI.create(t.path("url").asText()), Instant.parse(t.path("createdAt").asText()),
+                        Instant.parse(t.path("expiresAt").asText())));
             });
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot read the link-tokens from " + file + ": fix or delete it (deleting revokes"

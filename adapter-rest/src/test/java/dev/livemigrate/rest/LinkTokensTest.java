@@ -71,6 +71,7 @@ class LinkTokensTest {
         assertThat(first).startsWith("lmlt1.");
         assertThat(payload.path("v").asInt()).isEqualTo(1);
         assertThat(payload.path("url").asText()).isEqualTo(served.plane.uri().toString());
+        assertThat(payload.path("exp").asLong() - payload.path("iat").asLong()).as("30 days by default").isEqualTo(30L * 24 * 3600);
         assertThat(payload.path("org").asText()).isEqualTo("acme-1");
         assertThat(payload.path("keyId").asText()).isEqualTo(created.body().path("keyId").asText());
         assertThat(Base64.getUrlDecoder().decode(payload.path("secret").asText())).hasSize(32);
@@ -169,6 +170,8 @@ class LinkTokensTest {
                 "{\"accessListIps\": [\"10.0.0.0/24\"], \"colour\": \"blue\"}", new String[] {"colour", "unknown field"}));
         bodies.put("{}", new String[] {"accessListIps", "give a list of 1 to 200"});
         bodies.put("{\"accessListIps\": [\"10.0.0.0/24\"], \"url\": \"ftp://x\"}", new String[] {"url", "'ftp://x': give the http(s)"});
+        bodies.put("{\"accessListIps\": [\"10.0.0.0/24\"], \"expiresInHours\": 0}", new String[] {"expiresInHours", "'0': give a whole number of hours"});
+        bodies.put("{\"accessListIps\": [\"10.0.0.0/24\"], \"expiresInHours\": 1.5}", new String[] {"expiresInHours", "'1.5': give a whole number"});
         bodies.forEach((body, problem) -> {
             Api.Reply reply = served.api.post(PATH, body);
             assertError(reply, 400, "INVALID_REQUEST", "fields");
