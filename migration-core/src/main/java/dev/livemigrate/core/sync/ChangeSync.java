@@ -206,8 +206,8 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
             return;
         }
         lanes.drain();
+        ddl.apply(e, target); // counted in flight only once applied: a transient failure reads it again (ChangeReader)
         checkpointer.dispatched(e);
-        ddl.apply(e, target);
         if ("drop".equals(e.operationType()) || "rename".equals(e.operationType())) {
             collated.forget(e.ns()); // the lanes are drained: a new collection of that name may be collated differently
             if (e.renameTo() != null) {
