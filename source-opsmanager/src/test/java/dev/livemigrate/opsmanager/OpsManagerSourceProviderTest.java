@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.ServiceLoader;
 
@@ -179,11 +182,30 @@ class OpsManagerSourceProviderTest {
     @Test
     void thePrivateKeyAndThePasswordNeverPrint() {
         SourceSettings settings = settings("orders", PRIVATE_KEY).build();
-
         assertThat(settings.toString()).doesNotContain(PRIVATE_KEY, PASSWORD).contains("privateKey=<hidden>", "password=<hidden>");
-        Source source = new OpsManagerSourceProvider().open(settings);
+
+        // slf4j-simple writes to the System.err of the moment: capture what resolving, a 429 and a refusal log
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        Source source;
+        ConfigurationException refused;
+        try {
+            opsManager.rateLimit(1, "0");
+            source = new OpsManagerSourceProvider().open(settings);
+            refused = catchThrowableOfType(ConfigurationException.class,
+                    () -> new OpsManagerSourceProvider().open(settings("orders", "wrong-" + PRIVATE_KEY).build()));
+        } finally {
+            System.setErr(stderr);
+        }
+
+        String logged = log.toString(StandardCharsets.UTF_8);
+        assertThat(logged).contains("resolved ops-manager project " + PROJECT + " cluster orders: mongodb://migrator:<hidden>@")
+                .contains("answered 429").doesNotContain(PRIVATE_KEY, PASSWORD, "p%40ss");
         assertThat(source.description()).doesNotContain(PRIVATE_KEY, PASSWORD, "p%40ss");
         assertThat(source.toString()).doesNotContain(PRIVATE_KEY, PASSWORD);
+        assertThat(refused.errorCode()).isEqualTo(ErrorCode.OPS_MANAGER_UNAUTHORIZED);
+        assertThat(refused.getMessage()).doesNotContain(PRIVATE_KEY, PASSWORD);
     }
 
     SourceSettings.Builder settings(String cluster, String privateKey) {
