@@ -96,6 +96,23 @@ public enum ErrorCode {
      * from an address on the list, or create a new token whose list holds the caller's address.
      */
     ACCESS_LIST_DENIED(2),
+    /**
+     * Ops Manager or Cloud Manager refused the API key of an {@code ops-manager} source (HTTP 401 or 403); nothing
+     * was done. Remedy: check the public and private key, the key's role in the project, and the key's access list.
+     */
+    OPS_MANAGER_UNAUTHORIZED(2),
+    /** Ops Manager or Cloud Manager knows no project of the id an {@code ops-manager} source names (HTTP 404). */
+    OPS_MANAGER_PROJECT_NOT_FOUND(2),
+    /**
+     * The project of an {@code ops-manager} source holds no cluster of the given name, or the cluster has no host to
+     * connect to; the message names the clusters that exist.
+     */
+    OPS_MANAGER_CLUSTER_NOT_FOUND(2),
+    /**
+     * Ops Manager or Cloud Manager could not be reached, answered with a server error, or kept answering 429 (too many
+     * requests) after the retries; the message names the reason.
+     */
+    OPS_MANAGER_UNREACHABLE(2),
     /** An unexpected internal error; the cause holds the details. */
     INTERNAL(1);
 
