@@ -23,7 +23,8 @@ class ServiceProvidersTest {
     @Test
     void onlyTheRealProvidersAreFound() {
         assertThat(types(MigrationEngine.class)).containsExactly("dev.livemigrate.core.DefaultMigrationEngine");
-        assertThat(types(SourceProvider.class)).containsExactly("dev.livemigrate.core.source.SelfManagedSourceProvider");
+        assertThat(types(SourceProvider.class)).containsExactlyInAnyOrder("dev.livemigrate.core.source.SelfManagedSourceProvider",
+                "dev.livemigrate.opsmanager.OpsManagerSourceProvider");
         assertThat(types(Validator.class)).containsExactlyInAnyOrder(
                 "dev.livemigrate.validation.AccessListValidator",
                 "dev.livemigrate.validation.CollectionKindsValidator",

@@ -12,6 +12,21 @@ import java.util.List;
  */
 public interface Source extends AutoCloseable {
 
+    /** A source that is only its client settings and description: no access list, no checks of its own, nothing to close. */
+    static Source of(MongoClientSettings clientSettings, String description) {
+        return new Source() {
+            @Override
+            public MongoClientSettings clientSettings() {
+                return clientSettings;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+        };
+    }
+
     /** Settings for a client that reads the source (hosts, credentials, TLS). */
     MongoClientSettings clientSettings();
 

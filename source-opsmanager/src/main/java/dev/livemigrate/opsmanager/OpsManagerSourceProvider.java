@@ -104,17 +104,7 @@ public final class OpsManagerSourceProvider implements SourceProvider {
         try (Source delegate = selfManaged().open(selfManaged.build())) {
             clientSettings = delegate.clientSettings();
         }
-        return new Source() {
-            @Override
-            public MongoClientSettings clientSettings() {
-                return clientSettings;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-        };
+        return Source.of(clientSettings, description);
     }
 
     private static SourceProvider selfManaged() {

@@ -45,17 +45,7 @@ public final class SelfManagedSourceProvider implements SourceProvider {
         });
         MongoClientSettings clientSettings = builder.build();
         String description = Secrets.redactConnectionString(uri);
-        return new Source() {
-            @Override
-            public MongoClientSettings clientSettings() {
-                return clientSettings;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-        };
+        return Source.of(clientSettings, description);
     }
 
     /** An SSL context trusting the certificates of a PEM file. */
