@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Command replies recorded in the shapes MongoDB documents, keyed by command name (and database for
@@ -62,37 +63,18 @@ final class Recorded implements CommandRunner {
 
     /** Every namespace of database {@code from} selected and written to database {@code to}. */
     static ValidationContext renaming(CommandRunner source, CommandRunner destination, String from, String to) {
-        ValidationContext plain = context(source, destination, true, ns -> ns.database().equals(from), List.of());
-        return new ValidationContext() {
-            @Override
-            public MigrationSpec spec() {
-                return plain.spec();
-            }
-
-            @Override
-            public CommandRunner source() {
-                return source;
-            }
-
-            @Override
-            public CommandRunner destination() {
-                return destination;
-            }
-
-            @Override
-            public boolean selects(Namespace sourceNamespace) {
-                return plain.selects(sourceNamespace);
-            }
-
-            @Override
-            public Optional<Namespace> target(Namespace sourceNamespace) {
-                return selects(sourceNamespace) ? Optional.of(new Namespace(to, sourceNamespace.collection())) : Optional.empty();
-            }
-        };
+        return context(source, destination, true, ns -> ns.database().equals(from), List.of(),
+                ns -> new Namespace(to, ns.collection()));
     }
 
     static ValidationContext context(CommandRunner source, CommandRunner destination, boolean live, Predicate<Namespace> selects,
                                      List<String> accessList) {
+        return context(source, destination, live, selects, accessList, UnaryOperator.identity());
+    }
+
+    /** A context whose selected namespaces are written where {@code target} says. */
+    private static ValidationContext context(CommandRunner source, CommandRunner destination, boolean live,
+                                             Predicate<Namespace> selects, List<String> accessList, UnaryOperator<Namespace> target) {
         MigrationSpec spec = MigrationSpec.builder().source("mongodb://src:27017").destination("mongodb://dst:27017")
                 .continuousSync(live).build();
         return new ValidationContext() {
@@ -114,6 +96,11 @@ final class Recorded implements CommandRunner {
             @Override
             public boolean selects(Namespace sourceNamespace) {
                 return selects.test(sourceNamespace);
+            }
+
+            @Override
+            public Optional<Namespace> target(Namespace sourceNamespace) {
+                return selects(sourceNamespace) ? Optional.of(target.apply(sourceNamespace)) : Optional.empty();
             }
 
             @Override
