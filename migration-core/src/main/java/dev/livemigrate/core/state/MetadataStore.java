@@ -210,19 +210,13 @@ public final class MetadataStore {
         migrations.updateOne(Filters.eq("_id", migrationId), Updates.set("syncedThrough", through));
     }
 
-    /**
-     * Whether the migration follows the source's changes into this destination and has not ended (completed,
-     * cancelled or expired): what is read here may still be on its way.
-     */
-    public boolean syncing(String migrationId) {
-        return migration(migrationId).filter(m -> m.isTimestamp("startAt"))
-                .filter(m -> !List.of("COMPLETED", "CANCELLED", "EXPIRED").contains(m.getString("state", new BsonString("")).getValue()))
+    /** Where a migration syncing into this destination stands, from one read of its record. */
+    public SyncStatus syncStatus(String migrationId) {
+        Optional<BsonDocument> m = migration(migrationId);
+        boolean syncing = m.filter(d -> d.isTimestamp("startAt"))
+                .filter(d -> !List.of("COMPLETED", "CANCELLED", "EXPIRED").contains(d.getString("state", new BsonString("")).getValue()))
                 .isPresent();
-    }
-
-    /** How far the migration has applied the source's changes, as it last recorded; empty until it has. */
-    public Optional<BsonTimestamp> syncedThrough(String migrationId) {
-        return migration(migrationId).filter(m -> m.isTimestamp("syncedThrough")).map(m -> m.getTimestamp("syncedThrough"));
+        return new SyncStatus(syncing, m.filter(d -> d.isTimestamp("syncedThrough")).map(d -> d.getTimestamp("syncedThrough")).orElse(null));
     }
 
     public void setMigrationState(String migrationId, String state) {

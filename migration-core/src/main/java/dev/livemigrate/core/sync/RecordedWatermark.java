@@ -2,11 +2,11 @@ package dev.livemigrate.core.sync;
 
 import com.mongodb.client.MongoClient;
 import dev.livemigrate.core.state.MetadataStore;
+import dev.livemigrate.core.state.SyncStatus;
 import dev.livemigrate.spi.SyncWatermark;
 import org.bson.BsonTimestamp;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +30,7 @@ public final class RecordedWatermark implements SyncWatermark {
 
     /** The watermark of the migration if it is syncing into the destination, else {@link SyncWatermark#NONE}. */
     public static SyncWatermark of(MetadataStore metadata, String migrationId, MongoClient source) {
-        return metadata.syncing(migrationId) ? new RecordedWatermark(metadata, migrationId, source) : NONE;
+        return metadata.syncStatus(migrationId).syncing() ? new RecordedWatermark(metadata, migrationId, source) : NONE;
     }
 
     @Override
@@ -47,11 +47,11 @@ public final class RecordedWatermark implements SyncWatermark {
     public boolean awaitApplied(BsonTimestamp time, Duration limit) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         while (true) {
-            if (!metadata.syncing(migrationId)) {
+            SyncStatus status = metadata.syncStatus(migrationId);
+            if (!status.syncing()) {
                 return true; // it ended: what it applied is all there will be
             }
-            Optional<BsonTimestamp> through = metadata.syncedThrough(migrationId);
-            if (through.isPresent() && through.get().compareTo(time) >= 0) {
+            if (status.through() != null && status.through().compareTo(time) >= 0) {
                 return true;
             }
             if (System.nanoTime() >= end) {
