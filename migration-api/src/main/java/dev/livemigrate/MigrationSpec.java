@@ -51,6 +51,9 @@ public final class MigrationSpec {
     private static final long MIN_APPLY_BUFFER_BYTES = 1024 * 1024;
     /** Default {@link #retryBudget()}: 30 minutes. */
     public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofMinutes(30);
+    /** Default {@link #stallTimeout()}: 5 minutes. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration MIN_STALL_TIMEOUT = Duration.ofSeconds(1);
 
     private final String migrationId;
     private final SourceSettings source;
@@ -73,6 +76,7 @@ public final class MigrationSpec {
     private final Duration expiryWarning;
     private final Duration cutoverDrainTimeout;
     private final Duration retryBudget;
+    private final Duration stallTimeout;
     private final long applyBufferBytes;
     private final java.time.Clock clock;
     private final List<MigrationListener> listeners;
@@ -100,6 +104,7 @@ public final class MigrationSpec {
         this.expiryWarning = b.expiryWarning;
         this.cutoverDrainTimeout = b.cutoverDrainTimeout;
         this.retryBudget = b.retryBudget;
+        this.stallTimeout = b.stallTimeout;
         this.applyBufferBytes = b.applyBufferBytes;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
@@ -131,6 +136,7 @@ public final class MigrationSpec {
                 .expiryWarning(existing.expiryWarning)
                 .cutoverDrainTimeout(existing.cutoverDrainTimeout)
                 .retryBudget(existing.retryBudget)
+                .stallTimeout(existing.stallTimeout)
                 .applyBufferBytes(existing.applyBufferBytes)
                 .clock(existing.clock);
         b.includes.addAll(existing.includes);
@@ -250,6 +256,16 @@ public final class MigrationSpec {
     }
 
     /**
+     * How long the engine waits for a reply on a connection before it takes the connection for dead: a reply
+     * that has not arrived after this long (a stalled network or server, with no error) fails the operation as
+     * a network error, which is retried within {@link #retryBudget()}. Index builds and other commands that
+     * may rightly run for hours are not bounded by it. Zero waits forever.
+     */
+    public Duration stallTimeout() {
+        return stallTimeout;
+    }
+
+    /**
      * How many bytes of change events may wait in the apply lanes, all lanes together: once they hold this
      * much, the change streams stop reading until some are applied, so memory stays bounded whatever the
      * documents' sizes (an event larger than this passes alone).
@@ -300,6 +316,7 @@ public final class MigrationSpec {
                 + ", expiryWarning=" + expiryWarning
                 + ", cutoverDrainTimeout=" + cutoverDrainTimeout
                 + ", retryBudget=" + retryBudget
+                + ", stallTimeout=" + stallTimeout
                 + ", applyBufferBytes=" + applyBufferBytes
                 + ", acceptedUnfinishedChecks=" + acceptedUnfinishedChecks + "}";
     }
@@ -328,6 +345,7 @@ public final class MigrationSpec {
         private Duration expiryWarning;
         private Duration cutoverDrainTimeout = DEFAULT_CUTOVER_DRAIN_TIMEOUT;
         private Duration retryBudget = DEFAULT_RETRY_BUDGET;
+        private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
         private long applyBufferBytes = DEFAULT_APPLY_BUFFER_BYTES;
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private final List<MigrationListener> listeners = new ArrayList<>();
@@ -468,6 +486,12 @@ public final class MigrationSpec {
             return this;
         }
 
+        /** See {@link MigrationSpec#stallTimeout()}. */
+        public Builder stallTimeout(Duration stallTimeout) {
+            this.stallTimeout = stallTimeout;
+            return this;
+        }
+
         public Builder clock(java.time.Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -521,6 +545,11 @@ public final class MigrationSpec {
             }
             if (retryBudget == null || retryBudget.isNegative()) {
                 throw invalid("retryBudget " + retryBudget + " is not valid", "use zero or a positive duration");
+            }
+            if (stallTimeout == null || stallTimeout.isNegative()
+                    || !stallTimeout.isZero() && stallTimeout.compareTo(MIN_STALL_TIMEOUT) < 0) {
+                throw invalid("stallTimeout " + stallTimeout + " is not valid",
+                        "use zero (wait forever) or at least 1 second: an idle change stream waits up to half a second for events");
             }
             if (lagThreshold == null) {
                 throw invalid("lagThreshold is not set", "use zero or a positive duration");

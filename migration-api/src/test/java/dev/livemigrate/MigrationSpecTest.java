@@ -58,6 +58,7 @@ class MigrationSpecTest {
                 .expiryWarning(Duration.ofHours(2))
                 .cutoverDrainTimeout(Duration.ofMinutes(3))
                 .retryBudget(Duration.ofMinutes(5))
+                .stallTimeout(Duration.ofSeconds(90))
                 .applyBufferBytes(1 << 24)
                 .clock(Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC))
                 .listener(new MigrationListener() { })
@@ -73,7 +74,7 @@ class MigrationSpecTest {
                 + " clearDestination=true, verify=true, copyParallelism=3, batchSizeBytes=1048576, partitionSizeBytes=33554432,"
                 + " connectTimeout=PT3S, continuousSync=false, updateMode=DIFF, applyLanes=5, lagThreshold=PT7S,"
                 + " cutoverWindow=PT50H, cutoverWindowExtension=PT6H, expiryWarning=PT2H, cutoverDrainTimeout=PT3M,"
-                + " retryBudget=PT5M, applyBufferBytes=16777216,"
+                + " retryBudget=PT5M, stallTimeout=PT1M30S, applyBufferBytes=16777216,"
                 + " acceptedUnfinishedChecks=[oplog-window]}");
     }
 
@@ -129,6 +130,10 @@ class MigrationSpecTest {
                         "cutoverDrainTimeout PT-30S is not positive: use a positive duration."),
                 arguments(valid().retryBudget(Duration.ofSeconds(-1)), "retryBudget PT-1S is not valid: use zero or a positive duration."),
                 arguments(valid().retryBudget(null), "retryBudget null is not valid: use zero or a positive duration."),
+                arguments(valid().stallTimeout(Duration.ofMillis(999)), "stallTimeout PT0.999S is not valid: use zero (wait forever)"
+                        + " or at least 1 second: an idle change stream waits up to half a second for events."),
+                arguments(valid().stallTimeout(Duration.ofSeconds(-1)), "stallTimeout PT-1S is not valid: use zero (wait forever)"
+                        + " or at least 1 second: an idle change stream waits up to half a second for events."),
                 arguments(valid().applyBufferBytes(1000), "applyBufferBytes 1000 is out of range: use at least 1048576 (1 MiB)."));
     }
 

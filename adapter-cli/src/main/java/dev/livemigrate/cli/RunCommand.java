@@ -64,6 +64,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--retry-budget", converter = DurationText.class, paramLabel = "DURATION",
             description = "How long an outage (network errors, no primary) is retried before the migration fails (default 30m; 0 fails at once).")
     Duration retryBudget;
+    @Option(names = "--stall-timeout", converter = DurationText.class, paramLabel = "DURATION",
+            description = "How long a reply may take before its connection is taken for dead and the work retried (default 5m; 0 waits forever; index builds are not bounded).")
+    Duration stallTimeout;
     @Option(names = "--cutover-window", converter = DurationText.class,
             description = "How long the cutover window stays open once ready (default 120h); 'extend' adds 24h.")
     Duration cutoverWindow;
@@ -107,6 +110,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (retryBudget != null) {
             builder.retryBudget(retryBudget);
+        }
+        if (stallTimeout != null) {
+            builder.stallTimeout(stallTimeout);
         }
         if (migrationId != null) {
             builder.migrationId(migrationId);

@@ -6,6 +6,7 @@ import com.mongodb.ReadConcern;
 import com.mongodb.ReadPreference;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,11 @@ import java.util.concurrent.TimeUnit;
  * {@code readConcern: majority} whatever the user's connection string says: the start point is the
  * source's majority commit point, and a copy read or a document lookup that saw a member behind it, or
  * writes a rollback may undo, would leave the destination with a state the source never kept.
+ *
+ * <p>The engine's own clients also bound how long a reply may take ({@link #stalling}): a connection that
+ * stalls without an error (a half-open TCP connection, a hung server) fails its operation as a network error,
+ * which the retry budget then rides out; without the bound the driver would wait forever. Commands that may
+ * rightly run for hours (index builds, {@code collMod}) go through {@link #unbounded}.
  */
 public final class Clients {
 
@@ -48,6 +54,29 @@ public final class Clients {
                 .applicationName("livemigrate")
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(millis, TimeUnit.MILLISECONDS))
                 .applyToSocketSettings(s -> s.connectTimeout((int) Math.min(Integer.MAX_VALUE, millis), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * The given settings where a reply that has not arrived after {@code stallTimeout} fails the operation
+     * with a socket read timeout (a network error); zero keeps the driver's default, which waits forever.
+     */
+    public static MongoClientSettings stalling(MongoClientSettings settings, Duration stallTimeout) {
+        if (stallTimeout.isZero()) {
+            return settings;
+        }
+        int millis = (int) Math.min(Integer.MAX_VALUE, stallTimeout.toMillis());
+        return MongoClientSettings.builder(settings)
+                .applyToSocketSettings(s -> s.readTimeout(millis, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    /**
+     * The database without a bound on how long one command's reply may take, for commands that may rightly
+     * run for hours: index builds, {@code collMod} conversions. The driver's operation timeout of zero
+     * (infinite) takes the place of the client's socket read timeout for these commands only.
+     */
+    public static MongoDatabase unbounded(MongoDatabase database) {
+        return database.withTimeout(0, TimeUnit.MILLISECONDS);
     }
 
     public static MongoClient create(MongoClientSettings settings) {

@@ -65,8 +65,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
         MongoClient sourceClient = null;
         MongoClient destinationClient = null;
         try {
-            sourceClient = Clients.create(sourceSettings);
-            destinationClient = Clients.create(destinationSettings);
+            sourceClient = Clients.create(Clients.stalling(sourceSettings, spec.stallTimeout()));
+            destinationClient = Clients.create(Clients.stalling(destinationSettings, spec.stallTimeout()));
             Reachability.require(sourceClient, source.description(), destinationClient, destinationDescription);
 
             // the start point of change capture, taken before anything is read (also fails early on a standalone)

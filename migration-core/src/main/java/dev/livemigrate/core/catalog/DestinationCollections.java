@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClient;
 import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.core.Clients;
 import dev.livemigrate.core.Retries;
 import dev.livemigrate.core.RunContext;
 import org.bson.BsonArray;
@@ -69,7 +70,7 @@ public final class DestinationCollections {
 
     /** Builds indexes on a destination collection with one {@code createIndexes} command. */
     public static void createIndexes(MongoClient destination, Namespace target, List<BsonDocument> indexes) {
-        destination.getDatabase(target.database()).runCommand(new BsonDocument("createIndexes", new BsonString(target.collection()))
+        Clients.unbounded(destination.getDatabase(target.database())).runCommand(new BsonDocument("createIndexes", new BsonString(target.collection()))
                 .append("indexes", new BsonArray(indexes)));
     }
 }

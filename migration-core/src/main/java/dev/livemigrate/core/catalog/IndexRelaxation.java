@@ -4,6 +4,7 @@ import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.core.Clients;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
@@ -87,7 +88,7 @@ public final class IndexRelaxation {
      * report kept. Uses {@code collMod} where the server has it and rebuilds the index where it does not.
      */
     public static RestoreReport restore(MongoClient destination, Namespace target, List<BsonDocument> originals) {
-        MongoDatabase db = destination.getDatabase(target.database());
+        MongoDatabase db = Clients.unbounded(destination.getDatabase(target.database()));
         List<String> restored = new ArrayList<>();
         Map<String, List<BsonDocument>> conflicts = new LinkedHashMap<>();
         for (BsonDocument original : originals) {
@@ -104,7 +105,7 @@ public final class IndexRelaxation {
 
     /** Builds an index relaxed again (after a cutover that did not go through restored it). */
     public static void relaxAgain(MongoClient destination, Namespace target, BsonDocument original) {
-        rebuildAs(destination.getDatabase(target.database()), target, relax(original));
+        rebuildAs(Clients.unbounded(destination.getDatabase(target.database())), target, relax(original));
     }
 
     private static List<BsonDocument> restoreOne(MongoDatabase db, Namespace target, BsonDocument original) {

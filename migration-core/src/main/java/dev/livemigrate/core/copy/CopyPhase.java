@@ -106,7 +106,7 @@ public final class CopyPhase {
             }
             SourceCatalog.Stats stats = record.reached(CollectionStatus.PLANNED)
                     ? new SourceCatalog.Stats(record.count(), record.sizeBytes())
-                    : SourceCatalog.stats(run.source(), info.namespace());
+                    : run.retries().run("reading the size of " + info.namespace(), () -> SourceCatalog.stats(run.source(), info.namespace()));
             bytes += stats.sizeBytes();
             documents += stats.count();
             if (!record.reached(CollectionStatus.DONE)) {
@@ -159,8 +159,11 @@ public final class CopyPhase {
         Namespace ns = info.namespace();
         List<Partition> plan = record.plan();
         if (!record.reached(CollectionStatus.PLANNED)) {
-            plan = CollectionCopy.plan(run, info, stats);
-            run.metadata().savePlan(run.id(), ns, plan, stats.count(), stats.sizeBytes());
+            plan = run.retries().run("planning the copy of " + ns, () -> {
+                List<Partition> planned = CollectionCopy.plan(run, info, stats);
+                run.metadata().savePlan(run.id(), ns, planned, stats.count(), stats.sizeBytes());
+                return planned;
+            });
             LOG.info("{}: {} documents, {} bytes, {} partition(s)", ns, stats.count(), stats.sizeBytes(), plan.size());
         }
         counters.partitionsPlanned(plan.size(), finished.size());
@@ -209,7 +212,8 @@ public final class CopyPhase {
         if (!result.completed()) {
             return false;
         }
-        run.metadata().partitionDone(run.id(), ns, partition.index(), result.documents(), result.bytes());
+        run.retries().run("recording partition " + partition.index() + " of " + ns,
+                () -> run.metadata().partitionDone(run.id(), ns, partition.index(), result.documents(), result.bytes()));
         counters.partitionDone();
         return true;
     }
@@ -220,9 +224,13 @@ public final class CopyPhase {
             return;
         }
         Namespace ns = info.namespace();
-        run.metadata().setStatus(run.id(), ns, CollectionStatus.COPIED);
-        counters.indexesCreated(CollectionCopy.buildIndexes(run, ns, run.selection().target(ns)));
-        run.metadata().setStatus(run.id(), ns, CollectionStatus.DONE);
+        int built = run.retries().run("building the indexes of " + ns, () -> {
+            run.metadata().setStatus(run.id(), ns, CollectionStatus.COPIED);
+            int n = CollectionCopy.buildIndexes(run, ns, run.selection().target(ns));
+            run.metadata().setStatus(run.id(), ns, CollectionStatus.DONE);
+            return n;
+        });
+        counters.indexesCreated(built);
         counters.collectionDone();
     }
 }

@@ -2,6 +2,7 @@ package dev.livemigrate.core.cutover;
 
 import com.mongodb.MongoCommandException;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.core.Clients;
 import dev.livemigrate.core.RunContext;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
@@ -40,7 +41,7 @@ final class CappedRestore {
                 collMod.append("cappedMax", original.get("max"));
             }
             try {
-                run.destination().getDatabase(target.database()).runCommand(collMod);
+                Clients.unbounded(run.destination().getDatabase(target.database())).runCommand(collMod);
                 LOG.info("migration {}: capped collection {} restored to the source's {}", run.id(), target, original.toJson());
             } catch (MongoCommandException e) {
                 String reason = "collMod " + collMod.toJson() + " refused (" + e.getErrorCodeName() + ": " + e.getErrorMessage()

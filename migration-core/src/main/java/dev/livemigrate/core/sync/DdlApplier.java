@@ -5,6 +5,7 @@ import com.mongodb.MongoException;
 import com.mongodb.ReadConcern;
 import com.mongodb.client.MongoClient;
 import dev.livemigrate.Namespace;
+import dev.livemigrate.core.Clients;
 import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.DestinationCollections;
@@ -194,7 +195,7 @@ final class DdlApplier {
             }
         }
         if (collMod.size() > 1) {
-            run.destination().getDatabase(target.database()).runCommand(collMod);
+            Clients.unbounded(run.destination().getDatabase(target.database())).runCommand(collMod);
         }
     }
 
