@@ -44,7 +44,8 @@ public enum ErrorCode {
     SOURCE_HAS_NO_CHANGE_HISTORY(2),
     /**
      * The point to resume change capture from is no longer in the source's change history (the oplog
-     * rolled over); the migration must start again.
+     * rolled over). The message names the collections whose changes may have been missed: resume the migration
+     * with {@link MigrationSpec#recopy()} naming them to copy them again and keep the rest.
      */
     CHANGE_HISTORY_LOST(1),
     /** Applying a change event to the destination failed. */

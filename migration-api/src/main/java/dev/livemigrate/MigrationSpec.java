@@ -2,6 +2,7 @@ package dev.livemigrate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,7 @@ public final class MigrationSpec {
     private final Duration cutoverDrainTimeout;
     private final Duration retryBudget;
     private final Duration stallTimeout;
+    private final List<String> recopy;
     private final long applyBufferBytes;
     private final java.time.Clock clock;
     private final List<MigrationListener> listeners;
@@ -105,6 +107,7 @@ public final class MigrationSpec {
         this.cutoverDrainTimeout = b.cutoverDrainTimeout;
         this.retryBudget = b.retryBudget;
         this.stallTimeout = b.stallTimeout;
+        this.recopy = List.copyOf(b.recopy);
         this.applyBufferBytes = b.applyBufferBytes;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
@@ -115,7 +118,10 @@ public final class MigrationSpec {
         return new Builder();
     }
 
-    /** A builder holding every setting of {@code existing}. */
+    /**
+     * A builder holding every setting of {@code existing}, except {@link #recopy()}: that is an instruction for
+     * one start, not a setting, and a spec built again (to resume, to restart a server) must not repeat it.
+     */
     public static Builder builder(MigrationSpec existing) {
         Builder b = new Builder()
                 .migrationId(existing.migrationId)
@@ -266,6 +272,17 @@ public final class MigrationSpec {
     }
 
     /**
+     * Source collections ({@code db.coll}, or {@code *} for every selected one) to copy again when this start
+     * resumes an existing migration: each is dropped on the destination, copied again and followed from a start
+     * point taken now, while the rest keeps its copy and its place in the change history. This is the way on
+     * after {@link ErrorCode#CHANGE_HISTORY_LOST}, whose message names the collections to give here. Empty
+     * (the default) copies nothing again.
+     */
+    public List<String> recopy() {
+        return recopy;
+    }
+
+    /**
      * How many bytes of change events may wait in the apply lanes, all lanes together: once they hold this
      * much, the change streams stop reading until some are applied, so memory stays bounded whatever the
      * documents' sizes (an event larger than this passes alone).
@@ -317,6 +334,7 @@ public final class MigrationSpec {
                 + ", cutoverDrainTimeout=" + cutoverDrainTimeout
                 + ", retryBudget=" + retryBudget
                 + ", stallTimeout=" + stallTimeout
+                + (recopy.isEmpty() ? "" : ", recopy=" + recopy)
                 + ", applyBufferBytes=" + applyBufferBytes
                 + ", acceptedUnfinishedChecks=" + acceptedUnfinishedChecks + "}";
     }
@@ -346,6 +364,7 @@ public final class MigrationSpec {
         private Duration cutoverDrainTimeout = DEFAULT_CUTOVER_DRAIN_TIMEOUT;
         private Duration retryBudget = DEFAULT_RETRY_BUDGET;
         private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+        private final List<String> recopy = new ArrayList<>();
         private long applyBufferBytes = DEFAULT_APPLY_BUFFER_BYTES;
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private final List<MigrationListener> listeners = new ArrayList<>();
@@ -486,6 +505,12 @@ public final class MigrationSpec {
             return this;
         }
 
+        /** Adds collections to {@link MigrationSpec#recopy()}. */
+        public Builder recopy(Collection<String> namespaces) {
+            namespaces.forEach(n -> recopy.add(Objects.requireNonNull(n, "namespace")));
+            return this;
+        }
+
         /** See {@link MigrationSpec#stallTimeout()}. */
         public Builder stallTimeout(Duration stallTimeout) {
             this.stallTimeout = stallTimeout;
@@ -550,6 +575,16 @@ public final class MigrationSpec {
                     || !stallTimeout.isZero() && stallTimeout.compareTo(MIN_STALL_TIMEOUT) < 0) {
                 throw invalid("stallTimeout " + stallTimeout + " is not valid",
                         "use zero (wait forever) or at least 1 second: an idle change stream waits up to half a second for events");
+            }
+            for (String n : recopy) {
+                if (!n.equals("*")) {
+                    try {
+                        Namespace.parse(n);
+                    } catch (IllegalArgumentException e) {
+                        throw invalid("recopy '" + n + "' is not a collection", "name a source collection as database.collection,"
+                                + " or give * for every selected collection");
+                    }
+                }
             }
             if (lagThreshold == null) {
                 throw invalid("lagThreshold is not set", "use zero or a positive duration");

@@ -67,6 +67,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--stall-timeout", converter = DurationText.class, paramLabel = "DURATION",
             description = "How long a reply may take before its connection is taken for dead and the work retried (default 5m; 0 waits forever; index builds are not bounded).")
     Duration stallTimeout;
+    @Option(names = "--recopy", split = ",", paramLabel = "DB.COLL",
+            description = "With --migration-id of a migration that stopped or failed: copy these source collections again (* for all)"
+                    + " and follow them from now, keeping the rest; the way on after CHANGE_HISTORY_LOST, whose message names them.")
+    List<String> recopy = new ArrayList<>();
     @Option(names = "--cutover-window", converter = DurationText.class,
             description = "How long the cutover window stays open once ready (default 120h); 'extend' adds 24h.")
     Duration cutoverWindow;
@@ -114,6 +118,7 @@ final class RunCommand implements Callable<Integer> {
         if (stallTimeout != null) {
             builder.stallTimeout(stallTimeout);
         }
+        builder.recopy(recopy);
         if (migrationId != null) {
             builder.migrationId(migrationId);
         }

@@ -50,6 +50,10 @@ class RunCommandTest {
                         "'two hours' is not a duration: write a whole number and a unit")),
                 arguments(List.of("--retry-budget", "-5m"), List.of("Invalid value for option '--retry-budget'",
                         "'-5m' is not a duration")),
+                arguments(List.of("--recopy", "orders"), List.of("error: [INVALID_SPEC] recopy 'orders' is not a collection: name a"
+                        + " source collection as database.collection, or give * for every selected collection.")),
+                arguments(List.of("--recopy", "shop.orders", "--migration-id", "never-ran"), List.of("error: [INVALID_SPEC] recopy"
+                        + " [shop.orders] asks to copy collections of migration 'never-ran' again, but it has not run on this destination")),
                 arguments(List.of("--rename", "shop.orders"), List.of("--rename 'shop.orders' must be FROM=TO, like sales.*=shop.*")),
                 arguments(List.of("--cutover", "sometimes"), List.of("Invalid value for option '--cutover':"
                         + " expected one of [prompt, auto] (case-sensitive) but was 'sometimes'")),

@@ -59,7 +59,7 @@ final class MigrationRegistry implements AutoCloseable {
                 m.resuming = true;
                 background.execute(() -> {
                     try {
-                        run(m, true);
+                        run(m, true, List.of());
                         LOG.info("migration {} resumed", m.id);
                     } catch (RuntimeException e) {
                         LOG.warn("migration {} could not be resumed: {}", m.id, Errors.redact(e.getMessage()));
@@ -102,7 +102,7 @@ final class MigrationRegistry implements AutoCloseable {
             migrations.put(m.id, m); // reserved while it starts
         }
         try {
-            run(m, false);
+            run(m, false, List.of());
         } catch (RuntimeException e) {
             synchronized (this) {
                 migrations.remove(m.id);
@@ -117,7 +117,11 @@ final class MigrationRegistry implements AutoCloseable {
      * Starts a session for a migration that has none running (after a restart, after a failure): the library
      * resumes it by id.
      */
-    void restart(ManagedMigration m) {
+    /**
+     * Starts a migration that stopped, failed or expired again by id; {@code recopy} names collections to copy
+     * again (after a lost change history), for this start only: it is not stored with the migration.
+     */
+    void restart(ManagedMigration m, List<String> recopy) {
         synchronized (m) {
             MigrationSession current = m.session;
             if (m.resuming || current != null && !current.state().isTerminal() || m.state() == MigrationState.COMPLETED) {
@@ -126,14 +130,14 @@ final class MigrationRegistry implements AutoCloseable {
             }
             m.resuming = true;
         }
-        run(m, true);
+        run(m, true, recopy);
     }
 
     /** Starts a session for the migration; a refusal is kept as its failure when {@code keepFailure}. */
-    private void run(ManagedMigration m, boolean keepFailure) {
+    private void run(ManagedMigration m, boolean keepFailure, List<String> recopy) {
         m.resuming = true;
         try {
-            MigrationSpec.Builder spec = m.body.spec().listener(new Recorder(m));
+            MigrationSpec.Builder spec = m.body.spec().recopy(recopy).listener(new Recorder(m));
             if (webhook != null) {
                 spec.listener(webhook.listener(m.id));
             }

@@ -7,10 +7,13 @@ import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationState;
+import dev.livemigrate.Namespace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +49,7 @@ final class MigrationRoutes {
                 .add("PUT", base + "/{id}/cutover", r -> cutover(registry.get(r.parameter("id")), r.json()))
                 .add("POST", base + "/{id}/extend", r -> extend(registry.get(r.parameter("id"))))
                 .add("POST", base + "/{id}/pause", r -> pause(registry.get(r.parameter("id"))))
-                .add("POST", base + "/{id}/resume", r -> resume(registry.get(r.parameter("id"))))
+                .add("POST", base + "/{id}/resume", r -> resume(registry.get(r.parameter("id")), recopy(r.jsonIfAny())))
                 .add("POST", base + "/{id}/cancel", r -> cancel(registry.get(r.parameter("id"))))
                 .add("GET", base + "/{id}/report", r -> report(registry.get(r.parameter("id"))));
     }
@@ -106,15 +109,59 @@ final class MigrationRoutes {
         return Response.ok(MigrationView.of(m));
     }
 
-    /** A paused session resumes syncing; a migration that nothing runs (stopped, failed) is started again by id. */
-    private Response resume(ManagedMigration m) {
+    /**
+     * A paused session resumes syncing; a migration that nothing runs (stopped, failed) is started again by id,
+     * copying again the collections the optional body's {@code recopy} names (after a lost change history).
+     */
+    private Response resume(ManagedMigration m, List<String> recopy) {
         MigrationSession session = m.session;
         if (session != null && session.state() == MigrationState.PAUSED) {
+            if (!recopy.isEmpty()) {
+                throw new MigrationException(ErrorCode.INVALID_STATE, "cannot copy collections of migration '" + m.id
+                        + "' again while it is PAUSED: recopy is for a migration that stopped or failed (cancel is not needed;"
+                        + " resume it without recopy)");
+            }
             session.resume();
         } else {
-            registry.restart(m);
+            registry.restart(m, recopy);
         }
         return Response.ok(MigrationView.of(m));
+    }
+
+    /** The resume body's {@code recopy}: none without a body; {@code {"recopy": ["db.coll", ...]}} otherwise. */
+    private static List<String> recopy(JsonNode body) {
+        if (body == null) {
+            return List.of();
+        }
+        if (!body.isObject()) {
+            throw ApiException.badRequest("the body must be {\"recopy\": [\"db.coll\", ...]} or empty, not " + MigrationBody.kind(body));
+        }
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
+            if (!field.getKey().equals("recopy")) {
+                throw ApiException.badRequest("unknown field '" + field.getKey() + "': the only field is recopy");
+            }
+            JsonNode list = field.getValue();
+            if (!list.isArray()) {
+                throw ApiException.badRequest("recopy must be an array of collection names, not " + MigrationBody.kind(list));
+            }
+            for (int i = 0; i < list.size(); i++) {
+                if (!list.get(i).isTextual()) {
+                    throw ApiException.badRequest("recopy[" + i + "] must be a string (db.coll, or *), not " + MigrationBody.kind(list.get(i)));
+                }
+                String name = list.get(i).asText();
+                if (!name.equals("*")) {
+                    try {
+                        Namespace.parse(name);
+                    } catch (IllegalArgumentException e) {
+                        throw ApiException.badRequest("recopy[" + i + "] '" + name + "' is not a collection: name a source collection"
+                                + " as database.collection, or give * for every selected collection");
+                    }
+                }
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /** Cancels; a migration that nothing runs here (paused before a restart, or not resumable) is marked cancelled. */

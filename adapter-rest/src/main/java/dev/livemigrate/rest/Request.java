@@ -58,6 +58,13 @@ final class Request {
         return JsonSupport.parse(body());
     }
 
+    /** The body as JSON, or {@code null} when there is none (a route whose body is optional). */
+    JsonNode jsonIfAny() {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return "0".equals(length) || length == null && exchange.getRequestHeaders().getFirst("Transfer-Encoding") == null
+                ? null : json();
+    }
+
     private byte[] body() {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         try (InputStream in = exchange.getRequestBody()) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoCollection;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.LostChangeHistory;
+import dev.livemigrate.core.testing.WireProxy;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -93,6 +95,41 @@ class RestartTest {
             second.awaitState("napping", "READY_TO_CUTOVER");
             assertThat(second.api.put("/api/v1/migrations/napping/cutover", "{\"writesStopped\": true}").status()).isEqualTo(202);
             second.awaitState("napping", "COMPLETED");
+        }
+        assertSameDocuments(source.client(), ORDERS, destination.client(), ORDERS);
+    }
+
+    @Test
+    void aMigrationWhoseChangeHistoryWasLostResumesWithTheCollectionCopiedAgain(@TempDir Path dir) {
+        MongoCollection<Document> orders = Served.seedOrders(source, 100);
+        LostChangeHistory lost = new LostChangeHistory("orders");
+        try (WireProxy proxy = WireProxy.inFrontOf(source, lost)) {
+            try (Served first = new Served(dir)) {
+                first.api.post("/api/v1/migrations", body(proxy.connectionString(), destination.connectionString(),
+                        "\"migrationId\": \"forgotten\""));
+                first.awaitState("forgotten", "READY_TO_CUTOVER");
+            }
+            orders.updateOne(new Document("_id", 5), new Document("$set", new Document("n", -5))); // the oplog loses this
+            lost.arm();
+            try (Served second = new Served(dir)) {
+                JsonNode failed = second.awaitState("forgotten", "FAILED");
+                assertThat(failed.path("error").path("code").asText()).isEqualTo("CHANGE_HISTORY_LOST");
+                assertThat(failed.path("error").path("message").asText()).contains("REST resume with {\"recopy\": [\"shop.orders\"]}");
+
+                assertError(second.api.post("/api/v1/migrations/forgotten/resume", "[\"shop.orders\"]"), 400, "INVALID_REQUEST");
+                assertError(second.api.post("/api/v1/migrations/forgotten/resume", "{\"recopy\": \"shop.orders\"}"), 400, "INVALID_REQUEST");
+                assertError(second.api.post("/api/v1/migrations/forgotten/resume", "{\"recopy\": [\"orders\"]}"), 400, "INVALID_REQUEST");
+                assertError(second.api.post("/api/v1/migrations/forgotten/resume", "{\"copy\": []}"), 400, "INVALID_REQUEST");
+                assertError(second.api.post("/api/v1/migrations/forgotten/resume", "{\"recopy\": [\"shop.nothing\"]}"), 400, "INVALID_SPEC");
+                assertThat(second.api.post("/api/v1/migrations/forgotten/resume", "{\"recopy\": [\"shop.orders\"]}").status())
+                        .isEqualTo(200);
+                second.awaitState("forgotten", "READY_TO_CUTOVER");
+                orders.insertOne(new Document("_id", 1000).append("n", 1));
+                assertThat(second.api.put("/api/v1/migrations/forgotten/cutover", "{\"writesStopped\": true}").status()).isEqualTo(202);
+                second.awaitState("forgotten", "COMPLETED");
+            }
+            // the store does not keep the recopy: a later server start does not copy the collection again
+            assertThat(dir.resolve(MigrationStore.FILE)).content().doesNotContain("recopy");
         }
         assertSameDocuments(source.client(), ORDERS, destination.client(), ORDERS);
     }

@@ -38,6 +38,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -78,9 +79,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             BsonDocument fingerprint = fingerprint(spec);
             // read only what exists: some servers create a database when it is merely read
             Set<String> destinationDatabases = destinationClient.listDatabaseNames().into(new HashSet<>());
-            if (destinationDatabases.contains(MetadataStore.DATABASE)) {
-                metadata.migration(spec.migrationId()).ifPresent(existing -> checkResumable(spec, existing, fingerprint));
-            }
+            Optional<BsonDocument> recorded = destinationDatabases.contains(MetadataStore.DATABASE)
+                    ? metadata.migration(spec.migrationId()) : Optional.empty();
+            recorded.ifPresent(existing -> checkResumable(spec, existing, fingerprint));
             List<Namespace> conflicts = conflicts(destinationClient, destinationDatabases, mapping, spec.migrationId());
             ValidationReport validation = Validation.run(spec, source, sourceClient, destinationClient,
                     mapper::select, conflictFindings(conflicts, spec.clearDestination()));
@@ -90,6 +91,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             }
             Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
             mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
+            Recopy.resolve(spec, selected, recorded.isPresent()); // refused before anything is written
             RunContext run = new RunContext(spec, new Connections(source, sourceClient, destinationClient, sourceSettings,
                     destinationSettings), metadata, new Selection(mapper, selected, mapping, conflicts), startAt);
             DefaultMigrationSession session = new DefaultMigrationSession(run);

@@ -209,6 +209,7 @@ final class DefaultMigrationSession implements MigrationSession {
     private void run() {
         try {
             lifecycle.transition(MigrationState.COPYING);
+            Recopy.apply(run);
             CopyPhase.Start start = copy.prepare(migrationStartedAt);
             migrationStartedAt = start.createdAt();
             copy.copy();

@@ -83,6 +83,11 @@ public final class MetadataStore {
         migrations.replaceOne(Filters.eq("_id", migrationId), doc, new ReplaceOptions().upsert(true));
     }
 
+    /** Moves the start point of change capture: every stream without a checkpoint starts there. */
+    public void restartAt(String migrationId, BsonTimestamp startAt) {
+        migrations.updateOne(Filters.eq("_id", migrationId), Updates.set("startAt", startAt));
+    }
+
     /** When the migration was created. */
     public Optional<Instant> createdAt(String migrationId) {
         return migration(migrationId).filter(d -> d.isDateTime("createdAt"))
@@ -105,11 +110,14 @@ public final class MetadataStore {
         return migration(migrationId).filter(d -> d.isTimestamp("startAt")).map(d -> d.getTimestamp("startAt"));
     }
 
-    /** Persists where a change stream may resume: after {@code resumeToken}, applied up to {@code clusterTime}. */
+    /**
+     * Persists where a change stream may resume: after {@code resumeToken}, applied up to {@code clusterTime};
+     * without a token, at {@code clusterTime} (a stream started again from a new point).
+     */
     public void saveCheckpoint(String migrationId, String stream, BsonDocument resumeToken, BsonTimestamp clusterTime) {
         BsonDocument id = new BsonDocument("m", new BsonString(migrationId)).append("stream", new BsonString(stream));
         checkpoints.replaceOne(Filters.eq("_id", id), new BsonDocument("_id", id)
-                .append("resumeToken", resumeToken)
+                .append("resumeToken", resumeToken == null ? BsonNull.VALUE : resumeToken)
                 .append("clusterTime", clusterTime == null ? BsonNull.VALUE : clusterTime)
                 .append("savedAt", now()), new ReplaceOptions().upsert(true));
     }

@@ -123,7 +123,7 @@ final class ChangeReader implements StreamProgress {
             } catch (Throwable ignored) {
                 // report the original failure
             }
-            owner.fail(t);
+            owner.fail(SyncFailures.inStream(namespace, t));
         }
     }
 

@@ -36,7 +36,7 @@ import java.util.function.Consumer;
 public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, CatalogReconciler.Streams {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeSync.class);
-    private static final String CLUSTER_STREAM = "cluster";
+    static final String CLUSTER_STREAM = "cluster";
 
     private final RunContext run;
     private final BsonTimestamp startAt;

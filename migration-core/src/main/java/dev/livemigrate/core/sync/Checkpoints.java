@@ -24,7 +24,8 @@ final class Checkpoints {
         this.migrationId = migrationId;
         this.checkpointer = checkpointer;
         metadata.checkpoints(migrationId).forEach((stream, d) -> saved.put(stream, new Checkpointer.Position(
-                d.getDocument("resumeToken"), d.isTimestamp("clusterTime") ? d.getTimestamp("clusterTime") : null)));
+                d.isDocument("resumeToken") ? d.getDocument("resumeToken") : null,
+                d.isTimestamp("clusterTime") ? d.getTimestamp("clusterTime") : null)));
     }
 
     /** Where a previous run left a stream, or {@code null}. */

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The change streams being read, by name ({@code cluster}, or a collection's full name), and where each
- * starts: an explicit point, else the stream's saved checkpoint, else the migration's start point. A name
+ * starts: an explicit point, else the stream's saved checkpoint (after its resume token, or at its time when it
+ * was started again without one), else the migration's start point. A name
  * has at most one running reader.
  */
 final class Readers {
@@ -44,7 +45,8 @@ final class Readers {
             return;
         }
         Checkpointer.Position saved = checkpoints.saved(name);
-        StartPoint start = from != null ? from : saved != null ? StartPoint.after(saved.resumeToken()) : StartPoint.at(startAt);
+        StartPoint start = from != null ? from : saved == null ? StartPoint.at(startAt)
+                : saved.resumeToken() != null ? StartPoint.after(saved.resumeToken()) : StartPoint.at(saved.clusterTime());
         BsonTimestamp position = from != null ? from.operationTime()
                 : saved != null && saved.clusterTime() != null ? saved.clusterTime() : startAt;
         Capabilities c = caps;

@@ -5,6 +5,7 @@ import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
+import dev.livemigrate.Namespace;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonTimestamp;
@@ -23,6 +24,21 @@ final class SyncFailures {
     private SyncFailures() {
     }
 
+    /** A lost change history, with the collection whose stream lost it ({@code null}: the cluster-wide stream). */
+    static final class LostStream extends RuntimeException {
+        final transient Namespace namespace;
+
+        LostStream(Namespace namespace, MongoCommandException cause) {
+            super(cause);
+            this.namespace = namespace;
+        }
+    }
+
+    /** The error of a stream's reader, marked with the stream's collection when it is a lost change history. */
+    static Throwable inStream(Namespace namespace, Throwable t) {
+        return t instanceof MongoCommandException c && HISTORY_LOST.contains(c.getErrorCode()) ? new LostStream(namespace, c) : t;
+    }
+
     /** The migration's failure for an error of capture or apply, recognising a lost change history. */
     static MigrationException classify(Throwable t) {
         return classify(t, () -> "");
@@ -36,18 +52,29 @@ final class SyncFailures {
         if (t instanceof MigrationException m) {
             return m;
         }
+        if (t instanceof LostStream lost) {
+            return lostHistory((MongoCommandException) lost.getCause(), window, lost.namespace == null ? "*" : lost.namespace.fullName());
+        }
         if (t instanceof MongoCommandException c && HISTORY_LOST.contains(c.getErrorCode())) {
-            return new MigrationException(ErrorCode.CHANGE_HISTORY_LOST, "the source's change history no longer reaches"
-                    + " back to where this migration must resume (" + c.getErrorCodeName() + ": " + c.getErrorMessage()
-                    + ")" + window.get() + ". The oplog rolled over while the migration was behind or stopped. Start the"
-                    + " migration again with a new id and clear-destination, and give the source's oplog a window longer"
-                    + " than the copy and any pause take (replSetResizeOplog)", t);
+            return lostHistory(c, window, "*");
         }
         if (t instanceof MongoException) {
             return new MigrationException(ErrorCode.APPLY_FAILED, "following the source's changes failed: " + t.getMessage()
                     + ". Fix the cause and resume the migration with the same id", t);
         }
         return new MigrationException(ErrorCode.INTERNAL, "following the source's changes failed unexpectedly: " + t, t);
+    }
+
+    /** {@code recopy}: the collection whose stream lost its history, or {@code *} for every selected one. */
+    private static MigrationException lostHistory(MongoCommandException c, Supplier<String> window, String recopy) {
+        String which = recopy.equals("*") ? "every selected collection (the cluster-wide stream carries them all)" : recopy;
+        return new MigrationException(ErrorCode.CHANGE_HISTORY_LOST, "the source's change history no longer reaches"
+                + " back to where this migration must resume (" + c.getErrorCodeName() + ": " + c.getErrorMessage()
+                + ")" + window.get() + "; changes to " + which + " may have been missed. The oplog rolled over while the"
+                + " migration was behind or stopped. Resume the migration with the same id and copy again what the lost"
+                + " history covered: recopy " + recopy + " (CLI --recopy '" + recopy + "', REST resume with {\"recopy\": [\""
+                + recopy + "\"]}); it is dropped on the destination, copied again and followed from then on, and the rest keeps"
+                + " its copy. Give the source's oplog a window longer than the copy and any pause take (replSetResizeOplog)", c);
     }
 
     /**

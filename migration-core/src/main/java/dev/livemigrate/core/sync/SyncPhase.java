@@ -2,11 +2,14 @@ package dev.livemigrate.core.sync;
 
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.MigrationReport;
+import dev.livemigrate.Namespace;
 import dev.livemigrate.core.ProgressCounters;
 import dev.livemigrate.core.RunContext;
+import dev.livemigrate.core.state.MetadataStore;
 import org.bson.BsonTimestamp;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +36,20 @@ public final class SyncPhase {
         this.run = run;
         this.startAt = startAt;
         this.onFailure = onFailure;
+    }
+
+    /**
+     * Makes the change streams of these collections start at {@code from} on the next run: each collection's own
+     * stream, and the cluster-wide stream too when {@code everything} (it carries every selected collection, so
+     * only then may it skip what it has not read).
+     */
+    public static void restartStreams(MetadataStore metadata, String migrationId, Collection<Namespace> namespaces,
+                                      boolean everything, BsonTimestamp from) {
+        namespaces.forEach(ns -> metadata.saveCheckpoint(migrationId, ns.fullName(), null, from));
+        if (everything) {
+            metadata.saveCheckpoint(migrationId, ChangeSync.CLUSTER_STREAM, null, from);
+            metadata.restartAt(migrationId, from);
+        }
     }
 
     /** Starts following changes (again, after a pause). */
