@@ -129,14 +129,16 @@ final class CatalogReconciler {
         }
         wanted.forEach((name, index) -> {
             if (!present.containsKey(name) && !IndexSpecs.isIdIndex(index)) {
-                LOG.info("index {} appeared on {}; building it on {}", name, ns, target);
-                ddl.createIndex(ns, target, index);
+                if (ddl.createIndexLater(ns, target, index)) {
+                    LOG.info("index {} appeared on {}; building it on {}", name, ns, target);
+                }
             }
         });
         present.forEach((name, index) -> {
             if (!wanted.containsKey(name) && !IndexSpecs.isIdIndex(index)) {
-                LOG.info("index {} went away on {}; dropping it on {}", name, ns, target);
-                ddl.dropIndex(ns, target, name);
+                if (ddl.dropIndexLater(ns, target, name)) {
+                    LOG.info("index {} went away on {}; dropping it on {}", name, ns, target);
+                }
             }
         });
     }

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * <p>Capture uses one cluster-wide change stream where the server has them (with expanded DDL events
  * from MongoDB 6.0), and one stream per collection where it does not ({@link Capabilities}). Each stream
  * is read by a {@link ChangeReader}; document events go to {@link ApplyLanes}; DDL events drain every lane
- * first and are applied in between by the {@link DdlApplier}. A housekeeping thread persists each stream's
+ * first and are applied in between by the {@link DdlApplier}, except index builds and drops, which queue on
+ * {@link IndexBuilds} so a long build does not stop capture. A housekeeping thread persists each stream's
  * low-water mark ({@link Checkpoints}), samples lag ({@link LagMeter}) and runs the
  * {@link CatalogReconciler}.
  */
@@ -44,6 +45,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
     private final SyncTargets targets;
     private final Checkpointer checkpointer = new Checkpointer();
     private final Checkpoints checkpoints;
+    private final IndexBuilds builds;
     private final DdlApplier ddl;
     private final CatalogReconciler reconciler;
     private final LagMeter meter;
@@ -75,7 +77,8 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         this.onFailure = onFailure;
         this.targets = new SyncTargets(run);
         this.checkpoints = new Checkpoints(run.metadata(), run.id(), checkpointer);
-        this.ddl = new DdlApplier(run, targets, changes);
+        this.builds = new IndexBuilds(run.id(), run.retries(), this::fail);
+        this.ddl = new DdlApplier(run, targets, changes, builds);
         this.reconciler = new CatalogReconciler(run, targets, ddl, this);
         this.meter = new LagMeter(checkpointer, System.nanoTime());
         this.collated = CollatedCollections.of(run.source());
@@ -151,6 +154,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         closing = true;
         housekeeping.shutdownNow();
         readers.closeAll();
+        builds.close();
         if (lanes != null) {
             lanes.close();
         }
@@ -188,13 +192,13 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
     public void handle(ChangeReader reader, ChangeEvent e) throws InterruptedException {
         counters.read();
         if ("invalidate".equals(e.operationType())) {
-            skip(e);
+            checkpointer.skipped(e);
             reader.stop();
             return;
         }
         Namespace target = e.ns() == null ? null : targets.targetOf(e.ns());
         if (target == null && !"rename".equals(e.operationType())) {
-            skip(e);
+            checkpointer.skipped(e);
             return;
         }
         if (e.isDocumentEvent()) {
@@ -202,22 +206,22 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
             return;
         }
         if (!caps.clusterStreams() && "drop".equals(e.operationType()) && !ddl.dropsThisCollection(e)) {
-            skip(e);
+            checkpointer.skipped(e);
+            return;
+        }
+        if (DdlApplier.isIndexChange(e)) { // in flight until built: the checkpoint does not pass it before
+            checkpointer.dispatched(e);
+            ddl.queue(e, target, () -> checkpointer.applied(e));
             return;
         }
         lanes.drain();
-        ddl.apply(e, target); // counted in flight only once applied: a transient failure reads it again (ChangeReader)
+        ddl.applyInOrder(e, target); // counted in flight only once applied: a transient failure reads it again (ChangeReader)
         checkpointer.dispatched(e);
         if ("drop".equals(e.operationType()) || "rename".equals(e.operationType())) {
             collated.forget(e.ns()); // the lanes are drained: a new collection of that name may be collated differently
-            if (e.renameTo() != null) {
-                collated.forget(e.renameTo());
-            }
-        }
-        if (!caps.clusterStreams() && ("drop".equals(e.operationType()) || "rename".equals(e.operationType()))) {
-            reader.stop(); // this collection's stream has nothing more; a renamed collection is read under its new name
-            if (e.renameTo() != null && targets.get(e.renameTo()) != null) {
-                readers.start(e.renameTo().fullName(), e.renameTo(), StartPoint.justAfter(e.clusterTime()));
+            collated.forget(e.renameTo());
+            if (!caps.clusterStreams()) {
+                readers.ended(reader, e);
             }
         }
         checkpointer.applied(e);
@@ -259,11 +263,6 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
     @Override
     public void quiet(ChangeReader reader, BsonDocument token, BsonTimestamp clusterTime) {
         checkpointer.quiet(reader.name, new Checkpointer.Position(token, clusterTime));
-    }
-
-    private void skip(ChangeEvent e) {
-        checkpointer.dispatched(e);
-        checkpointer.applied(e);
     }
 
     // ---------------------------------------------------------------- housekeeping

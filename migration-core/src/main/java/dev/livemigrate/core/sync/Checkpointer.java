@@ -34,6 +34,12 @@ final class Checkpointer {
         unapplied++;
     }
 
+    /** An event read and passed over (not followed, or nothing to apply): done at once. */
+    synchronized void skipped(ChangeEvent e) {
+        dispatched(e);
+        applied(e);
+    }
+
     synchronized void applied(ChangeEvent e) {
         StreamState s = streams.get(e.stream());
         Object[] entry = s == null ? null : s.inFlight.get(e.seq());

@@ -27,7 +27,8 @@ import java.util.List;
 /**
  * Applies the source's DDL to the destination: drops, renames, creates, index builds and drops, and
  * {@code collMod}. Called with every lane drained, so no document event overtakes the DDL or is
- * overtaken by it. Each operation tolerates being replayed after a restart.
+ * overtaken by it; index builds and drops go to {@link IndexBuilds} instead, off the caller's thread, and
+ * every other change waits for those queued before it. Each operation tolerates being replayed after a restart.
  */
 final class DdlApplier {
 
@@ -38,11 +39,45 @@ final class DdlApplier {
     private final RunContext run;
     private final SyncTargets targets;
     private final CatalogChanges changes;
+    private final IndexBuilds builds;
 
-    DdlApplier(RunContext run, SyncTargets targets, CatalogChanges changes) {
+    DdlApplier(RunContext run, SyncTargets targets, CatalogChanges changes, IndexBuilds builds) {
         this.run = run;
         this.targets = targets;
         this.changes = changes;
+        this.builds = builds;
+    }
+
+    /** Whether the event only builds or drops indexes, which may run while the streams go on. */
+    static boolean isIndexChange(ChangeEvent e) {
+        return "createIndexes".equals(e.operationType()) || "dropIndexes".equals(e.operationType());
+    }
+
+    /** Queues an index event ({@link #isIndexChange}); {@code then} runs once it is applied. */
+    void queue(ChangeEvent e, Namespace target, Runnable then) {
+        builds.submit(e.stream() + "#" + e.seq(), e.operationType() + " of " + e.ns() + " on " + target, () -> apply(e, target), then);
+    }
+
+    /**
+     * Applies a DDL event that is not only an index change, after every index change queued before it (with the
+     * lanes drained by the caller).
+     */
+    void applyInOrder(ChangeEvent e, Namespace target) throws InterruptedException {
+        builds.awaitIdle();
+        apply(e, target);
+    }
+
+    /** Queues the build of an index the source has and the destination lacks (found by a catalog poll), unless queued. */
+    boolean createIndexLater(Namespace source, Namespace target, BsonDocument listIndexesEntry) {
+        String name = listIndexesEntry.getString("name").getValue();
+        return builds.submit("create " + target.fullName() + " " + name, "building index " + name + " on " + target,
+                () -> createIndex(source, target, listIndexesEntry), () -> { });
+    }
+
+    /** Queues the drop of an index the source no longer has (found by a catalog poll), unless queued. */
+    boolean dropIndexLater(Namespace source, Namespace target, String name) {
+        return builds.submit("drop " + target.fullName() + " " + name, "dropping index " + name + " on " + target,
+                () -> dropIndex(source, target, name), () -> { });
     }
 
     /** Applies a DDL event of a followed namespace ({@code target} is its destination, or null for a rename into the selection). */
@@ -103,6 +138,7 @@ final class DdlApplier {
     void dropGone(Namespace ns, BsonTimestamp absentAt, ApplyLanes lanes) throws InterruptedException {
         Namespace target = targets.get(ns);
         lanes.drain();
+        builds.awaitIdle(); // a queued build would create the collection again
         if (target != null) {
             LOG.info("{} is gone from the source; dropping {} on the destination", ns, target);
             drop(ns, target);

@@ -69,6 +69,17 @@ final class Readers {
         }
     }
 
+    /**
+     * A collection-level stream that read its collection's drop or rename has nothing more; a renamed collection
+     * that is followed is read under its new name from just after the rename.
+     */
+    void ended(ChangeReader reader, ChangeEvent e) {
+        reader.stop();
+        if (e.renameTo() != null && targets.get(e.renameTo()) != null) {
+            start(e.renameTo().fullName(), e.renameTo(), StartPoint.justAfter(e.clusterTime()));
+        }
+    }
+
     void stop(String name) {
         ChangeReader reader = readers.get(name);
         if (reader != null) {

@@ -2,6 +2,7 @@ package dev.livemigrate.core.sync;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import dev.livemigrate.MigrationSpec;
@@ -13,20 +14,29 @@ import dev.livemigrate.core.catalog.Selection;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.testing.DataAssertions;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.WireProxy;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * DDL events as MongoDB 6.0+ reports them with {@code showExpandedEvents} (shapes from MongoDB's manual,
@@ -46,6 +56,8 @@ class DdlApplierTest {
 
     private MetadataStore metadata;
     private DdlApplier ddl;
+    private final List<IndexBuilds> builds = new ArrayList<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void followUsersWithARelaxedUniqueAndTtlIndex() {
@@ -62,7 +74,106 @@ class DdlApplierTest {
         to.getDatabase("app").getCollection("users").createIndex(Indexes.ascending("plan"), new IndexOptions().name("plan_1"));
         metadata.recordRelaxedIndex(ID, USERS, BsonDocument.parse("{key: {email: 1}, name: 'email_1', unique: true}"));
         metadata.recordRelaxedIndex(ID, USERS, BsonDocument.parse("{key: {seen: 1}, name: 'seen_1', expireAfterSeconds: 3600}"));
-        ddl = new DdlApplier(run, new SyncTargets(run), new CatalogChanges());
+        ddl = new DdlApplier(run, new SyncTargets(run), new CatalogChanges(), builds(run));
+    }
+
+    @AfterEach
+    void stopIndexBuilds() {
+        builds.forEach(IndexBuilds::close);
+    }
+
+    private IndexBuilds builds(RunContext run) {
+        IndexBuilds b = new IndexBuilds(ID, run.retries(), failures::add);
+        builds.add(b);
+        return b;
+    }
+
+    @Test
+    void anIndexBuildIsQueuedOffTheCallersThreadAndDoneInTheBackground() throws Exception {
+        try (HeldIndexBuilds held = new HeldIndexBuilds(); WireProxy proxy = WireProxy.inFrontOf(destination, held);
+             MongoClient viaProxy = MongoClients.create(proxy.connectionString())) {
+            DdlApplier slow = applierWritingTo(viaProxy);
+            CountDownLatch applied = new CountDownLatch(1);
+
+            slow.queue(createIndexes(), USERS, applied::countDown); // a stream's reader goes on at once
+
+            assertThat(held.arrived.await(1, TimeUnit.MINUTES)).as("the build reached the destination").isTrue();
+            assertThat(applied.getCount()).as("not applied while the destination builds").isEqualTo(1);
+            held.release();
+            assertThat(applied.await(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(indexNames()).contains("region_1");
+            assertThat(failures).isEmpty();
+        }
+    }
+
+    @Test
+    void aDropWaitsForTheIndexBuildsQueuedBeforeIt() throws Exception {
+        try (HeldIndexBuilds held = new HeldIndexBuilds(); WireProxy proxy = WireProxy.inFrontOf(destination, held);
+             MongoClient viaProxy = MongoClients.create(proxy.connectionString())) {
+            DdlApplier slow = applierWritingTo(viaProxy);
+            slow.queue(createIndexes(), USERS, () -> { });
+            assertThat(held.arrived.await(1, TimeUnit.MINUTES)).isTrue();
+            AtomicBoolean dropped = new AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                try {
+                    slow.applyInOrder(event("{operationType: 'drop', clusterTime: Timestamp(1654878544, 1), ns: {db: 'app', coll: 'users'}}"), USERS);
+                    dropped.set(true);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "reader");
+            reader.start();
+
+            // the drop stays behind the build while the destination builds; done first, the build would create users again
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !dropped.get());
+            held.release();
+            reader.join(Duration.ofMinutes(1).toMillis());
+
+            assertThat(dropped).isTrue();
+            assertThat(destination.client().getDatabase("app").listCollectionNames().into(new ArrayList<>())).doesNotContain("users");
+        }
+    }
+
+    /** Holds every createIndexes before it reaches the destination, until released: a long build. */
+    private static final class HeldIndexBuilds implements WireProxy.Handler, AutoCloseable {
+        final CountDownLatch arrived = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        @Override
+        public byte[] reply(WireProxy.Command command, WireProxy.Upstream upstream) throws IOException {
+            if (command.name().equals("createIndexes")) {
+                arrived.countDown();
+                try {
+                    released.await(2, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return upstream.forward();
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+    }
+
+    private DdlApplier applierWritingTo(MongoClient to) {
+        MigrationSpec spec = MigrationSpec.builder().migrationId(ID).source(source.connectionString())
+                .destination(destination.connectionString()).include("app.*").build();
+        RunContext run = new RunContext(spec, new Connections(null, source.client(), to, null, null), metadata,
+                new Selection(NamespaceMapper.of(spec), Map.of(), Map.of(), List.of()), null);
+        return new DdlApplier(run, new SyncTargets(run), new CatalogChanges(), builds(run));
+    }
+
+    private static ChangeEvent createIndexes() {
+        // the manual's createIndexes event (6.0+, showExpandedEvents): operationDescription.indexes as listIndexes shows them
+        return event("{operationType: 'createIndexes', clusterTime: Timestamp(1654878543, 1), ns: {db: 'app', coll: 'users'},"
+                + " operationDescription: {indexes: [{v: 2, key: {region: 1}, name: 'region_1'}]}}");
     }
 
     @Test
