@@ -143,6 +143,7 @@ final class DefaultMigrationSession implements MigrationSession {
             signals.requestStop();
         }
         copy.stop();
+        run.retries().wakeWaiting();
     }
 
     @Override
@@ -193,6 +194,7 @@ final class DefaultMigrationSession implements MigrationSession {
     public void close() {
         signals.requestStop();
         copy.stop();
+        run.retries().wakeWaiting();
         if (runner != null && runner != Thread.currentThread()) {
             try {
                 runner.join(TimeUnit.MINUTES.toMillis(2));

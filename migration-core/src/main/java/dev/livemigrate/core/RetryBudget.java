@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  * has lasted the budget ({@code MigrationSpec.retryBudget}); it then fails with
  * {@link ErrorCode#RETRY_BUDGET_EXHAUSTED}. A permanent error fails at once. Meanwhile the session's state does
  * not change; {@link #current} tells progress which work is retrying, and {@link #retries} counts every retry.
+ * When the run stops (closed, paused, cancelled) {@link #wakeWaiting} ends every wait at once: the work waiting
+ * gives up with {@link ErrorCode#INTERRUPTED} instead of sleeping out its backoff (up to 30 s) first.
  */
 public final class RetryBudget {
 
@@ -35,7 +37,7 @@ public final class RetryBudget {
     private static final long FIRST_BACKOFF_MILLIS = 200;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
 
-    /** Waits; tests replace it to run without sleeping. */
+    /** Waits; tests replace it to run without sleeping ({@code null}: the real wait, which {@link #wakeWaiting} ends). */
     interface Sleeper {
         void sleep(long millis) throws InterruptedException;
     }
@@ -47,9 +49,14 @@ public final class RetryBudget {
     private final AtomicLong retries = new AtomicLong();
     private final Map<String, AtomicLong> byCode = new ConcurrentHashMap<>();
     private final Map<Object, MigrationProgress.Retrying> ongoing = new ConcurrentHashMap<>();
+    private final Object waits = new Object();
+    private long wakeups;
 
     public RetryBudget(Duration budget, Clock clock) {
-        this(budget, clock, System::nanoTime, TimeUnit.MILLISECONDS::sleep);
+        this.budget = budget;
+        this.clock = clock;
+        this.nanos = System::nanoTime;
+        this.sleeper = null; // waits on the monitor, so that wakeWaiting ends it
     }
 
     RetryBudget(Duration budget, Clock clock, LongSupplier nanos, Sleeper sleeper) {
@@ -67,6 +74,7 @@ public final class RetryBudget {
      *                            (the last error is its cause); any permanent error as thrown
      */
     public <T> T run(String what, Supplier<T> work) {
+        long generation = generation(); // a stop asked for after this, even while the work runs, ends its retries
         Object key = new Object();
         long firstFailure = 0;
         Instant since = null;
@@ -96,7 +104,7 @@ public final class RetryBudget {
                     long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, backoffMillis(attempt));
                     LOG.warn("{} failed ({}); retrying in {} ms (attempt {}, failing since {}, giving up after {})",
                             what, e.toString(), wait, attempt + 1, since, budget);
-                    sleep(what, wait, e);
+                    sleep(what, wait, e, generation);
                 }
             }
         } finally {
@@ -143,12 +151,43 @@ public final class RetryBudget {
         return e.getClass().getSimpleName();
     }
 
-    private void sleep(String what, long millis, RuntimeException cause) {
+    /** Ends every wait to retry now: the run is stopping, and work that waits gives up (see the class comment). */
+    public void wakeWaiting() {
+        synchronized (waits) {
+            wakeups++;
+            waits.notifyAll();
+        }
+    }
+
+    private long generation() {
+        synchronized (waits) {
+            return wakeups;
+        }
+    }
+
+    private void sleep(String what, long millis, RuntimeException cause, long generation) {
         try {
-            sleeper.sleep(millis);
+            if (sleeper == null) {
+                await(millis, generation);
+            } else if (generation() == generation) {
+                sleeper.sleep(millis);
+            }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw new MigrationException(ErrorCode.INTERRUPTED, what + " was interrupted while waiting to retry", cause);
+        }
+        if (generation() != generation) {
+            throw new MigrationException(ErrorCode.INTERRUPTED, what + " stopped waiting to retry: the run is stopping", cause);
+        }
+    }
+
+    /** The real sleeper: waits {@code millis}, or less when {@link #wakeWaiting} is called meanwhile. */
+    private void await(long millis, long generation) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (waits) {
+            for (long left = millis; left > 0 && wakeups == generation; left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+                waits.wait(left);
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.livemigrate.MigrationListener;
 import dev.livemigrate.MigrationProgress;
 import dev.livemigrate.MigrationReport;
 import dev.livemigrate.MigrationSession;
+import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.core.testing.EmbeddedMongo;
@@ -147,6 +148,34 @@ class OutageTest {
             assertThatThrownBy(() -> session.awaitCompletion(Duration.ofMinutes(1))).isInstanceOfSatisfying(MigrationException.class,
                     e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RETRY_BUDGET_EXHAUSTED)).hasMessageContaining("PT2S");
             assertThat(session.state()).isEqualTo(MigrationState.FAILED);
+        }
+    }
+
+    @Test
+    void aSessionClosedWhileAnApplyWaitsToRetryStopsAtOnceAndResumesLater() {
+        MongoCollection<Document> orders = seed();
+        Outage outage = new Outage("app", List.of("insert", "update", "delete"));
+        try (WireProxy proxy = WireProxy.inFrontOf(destination, outage)) {
+            MigrationSpec spec = LiveSyncTest.specFor(source, destination, "outage-close").destination(proxy.connectionString()).build();
+            MigrationSession session = Migrations.start(spec);
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
+            outage.lasts(Duration.ofHours(1));
+            orders.updateOne(new Document("_id", 3), new Document("$set", new Document("n", -3)));
+            await().atMost(Duration.ofMinutes(1)).until(() -> session.progress().retrying() != null
+                    && session.progress().retrying().attempt() >= 6); // its waits are 3 s and more from here
+
+            Thread closing = new Thread(session::close, "closing");
+            closing.start();
+
+            // a lane that slept out its backoff and retried would hold the close for half a minute per lane
+            await().atMost(Duration.ofSeconds(10)).until(() -> !closing.isAlive());
+            assertThat(session.state()).isEqualTo(MigrationState.STOPPED);
+            outage.lasts(Duration.ZERO);
+            try (MigrationSession again = Migrations.start(spec)) {
+                Sessions.awaitState(again, MigrationState.READY_TO_CUTOVER);
+                assertThat(again.cutover(false).state()).isEqualTo(MigrationState.COMPLETED);
+            }
+            LiveSyncTest.assertSameDatabase(source.client(), destination.client(), "app");
         }
     }
 

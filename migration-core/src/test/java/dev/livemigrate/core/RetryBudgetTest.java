@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The run's retry budget on its own, with a clock that moves only when it "sleeps". */
 class RetryBudgetTest {
@@ -115,5 +117,33 @@ class RetryBudgetTest {
         })).isInstanceOfSatisfying(MigrationException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RETRY_BUDGET_EXHAUSTED));
         assertThat(sleeps).isEmpty();
         assertThat(none.retries()).isZero();
+    }
+
+    @Test
+    void aStoppingRunWakesWorkThatWaitsToRetryAndItGivesUpWithInterrupted() throws Exception {
+        RetryBudget retries = new RetryBudget(Duration.ofMinutes(30), Clock.systemUTC()); // the real wait
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                retries.run("applying 1 change(s)", () -> {
+                    calls.incrementAndGet();
+                    throw new MongoSocketReadException("connection reset", HOST);
+                });
+            } catch (RuntimeException e) {
+                ended.set(e);
+            }
+        }, "worker");
+        worker.start();
+        await().atMost(Duration.ofMinutes(1)).until(() -> retries.current().map(r -> r.attempt() >= 6).orElse(false)); // waits of 3 s and more
+
+        retries.wakeWaiting();
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> ended.get() != null); // not after the rest of the backoff
+        assertThat(ended.get()).isInstanceOfSatisfying(MigrationException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERRUPTED))
+                .hasMessage("[INTERRUPTED] applying 1 change(s) stopped waiting to retry: the run is stopping");
+        int tried = calls.get();
+        assertThat(retries.run("reading after a resume", () -> "fresh work is not affected")).isEqualTo("fresh work is not affected");
+        assertThat(calls.get()).isEqualTo(tried);
     }
 }

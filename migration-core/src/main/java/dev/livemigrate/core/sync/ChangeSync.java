@@ -152,6 +152,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
             return;
         }
         closing = true;
+        run.retries().wakeWaiting(); // work waiting to retry gives up now; what it held is read again later
         housekeeping.shutdownNow();
         readers.closeAll();
         builds.close();
@@ -245,10 +246,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         return true;
     }
 
-    /**
-     * A collection gone from the source: its target is dropped (after the lanes drain), and, should it come
-     * back, it is followed from {@code absentAt}, a time it was already gone, so nothing of a new one is missed.
-     */
+    /** Drops a gone collection's target (lanes drained first); should it come back, it is followed from {@code absentAt}. */
     private void dropGone(Namespace ns, BsonTimestamp absentAt) throws InterruptedException {
         ddl.dropGone(ns, absentAt, lanes);
         checkpoints.forget(ns.fullName());
@@ -264,8 +262,6 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
     public void quiet(ChangeReader reader, BsonDocument token, BsonTimestamp clusterTime) {
         checkpointer.quiet(reader.name, new Checkpointer.Position(token, clusterTime));
     }
-
-    // ---------------------------------------------------------------- housekeeping
 
     private void housekeep() {
         try {
@@ -292,6 +288,9 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
 
     @Override
     public void fail(Throwable t) {
+        if (closing) {
+            return; // stopping: what failed was not applied, so no checkpoint passes it
+        }
         if (failed.compareAndSet(false, true)) {
             onFailure.accept(SyncFailures.classify(t, () -> SyncFailures.historyWindow(run.source(), meter.syncedThrough())));
         }
