@@ -109,7 +109,7 @@ public class ApplyBenchmark {
     @Benchmark
     public long lanes(Lanes settings) throws InterruptedException {
         int lanes = settings.lanes;
-        ChangeApplier applier = new ChangeApplier(destination, destination, ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> false));
+        ChangeApplier applier = new ChangeApplier(destination, destination, ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> false, ns -> false));
         Checkpointer checkpointer = new Checkpointer();
         try (ApplyLanes applyLanes = new ApplyLanes(new ApplyLanes.Shape("bench", lanes, 1000, MigrationSpec.DEFAULT_APPLY_BUFFER_BYTES), applier::apply, ns -> false, checkpointer, t -> {
             throw new IllegalStateException(t);
@@ -124,7 +124,7 @@ public class ApplyBenchmark {
 
     @Benchmark
     public int oneByOne() {
-        ChangeApplier applier = new ChangeApplier(destination, destination, ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> false));
+        ChangeApplier applier = new ChangeApplier(destination, destination, ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> false, ns -> false));
         for (ChangeEvent e : stream) {
             applier.apply(List.of(e));
         }

@@ -45,6 +45,7 @@ final class ChangeApplier {
     private final Mode mode;
     private final boolean replaceByDeleteAndInsert;
     private final Predicate<Namespace> inOrder;
+    private final Predicate<Namespace> capped;
 
     /**
      * @param targets maps a source namespace to its destination namespace, or to {@code null} when the
@@ -62,10 +63,14 @@ final class ChangeApplier {
         this.mode = settings.mode();
         this.replaceByDeleteAndInsert = settings.replaceByDeleteAndInsert();
         this.inOrder = settings.inOrder();
+        this.capped = settings.capped();
     }
 
-    /** How events are written: the parameters of the same names above. */
-    record Settings(Mode mode, boolean replaceByDeleteAndInsert, Predicate<Namespace> inOrder) {
+    /**
+     * How events are written: the parameters of the same names above, and {@code capped}, the source namespaces
+     * that are capped collections (see {@link CappedReplay}).
+     */
+    record Settings(Mode mode, boolean replaceByDeleteAndInsert, Predicate<Namespace> inOrder, Predicate<Namespace> capped) {
     }
 
     /**
@@ -89,7 +94,8 @@ final class ChangeApplier {
         }
     }
 
-    private void applyToCollection(MongoCollection<RawBsonDocument> collection, List<ChangeEvent> events) {
+    private void applyToCollection(MongoCollection<RawBsonDocument> collection, List<ChangeEvent> all) {
+        List<ChangeEvent> events = capped.test(all.get(0).ns()) ? CappedReplay.withoutEvicted(source, mode, all) : all;
         List<WriteModel<RawBsonDocument>> models = new ArrayList<>();
         List<Integer> eventOfModel = new ArrayList<>();
         inWaves(events, models, eventOfModel);

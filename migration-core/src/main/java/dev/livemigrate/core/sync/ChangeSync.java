@@ -93,7 +93,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
                 caps.clusterStreams() ? "a cluster-wide" : "per-collection", caps.expandedEvents() ? " and expanded events" : "",
                 caps.mode(), run.spec().applyLanes());
         ChangeApplier applier = new ChangeApplier(run.source(), run.destination(), targets::get,
-                new ChangeApplier.Settings(caps.mode(), caps.replaceKeepsOldFieldOrder(), collated));
+                new ChangeApplier.Settings(caps.mode(), caps.replaceKeepsOldFieldOrder(), collated, collated::capped));
         lanes = new ApplyLanes(new ApplyLanes.Shape("livemigrate-apply-" + run.id(), run.spec().applyLanes(), 1000,
                 run.spec().applyBufferBytes()), batch -> {
             // a batch is idempotent (absolute states, each document's events in order): on a network error or an

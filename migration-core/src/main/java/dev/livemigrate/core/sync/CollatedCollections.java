@@ -29,6 +29,7 @@ final class CollatedCollections implements Predicate<Namespace> {
 
     private final Function<Namespace, CollectionInfo> lookup;
     private final Map<Namespace, Boolean> known = new ConcurrentHashMap<>();
+    private final Map<Namespace, Boolean> cappedKnown = new ConcurrentHashMap<>();
 
     /** @param lookup the source's {@code listCollections} entry of a namespace, or {@code null} when it has none */
     CollatedCollections(Function<Namespace, CollectionInfo> lookup) {
@@ -53,10 +54,19 @@ final class CollatedCollections implements Predicate<Namespace> {
         });
     }
 
+    /** Whether the namespace is a capped collection on the source (a namespace the source lacks is not). */
+    boolean capped(Namespace ns) {
+        return cappedKnown.computeIfAbsent(ns, n -> {
+            CollectionInfo info = lookup.apply(n);
+            return info != null && info.isCapped();
+        });
+    }
+
     /** Forgets what was learnt of a namespace whose collection was dropped or renamed. */
     void forget(Namespace ns) {
         if (ns != null) {
             known.remove(ns);
+            cappedKnown.remove(ns);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 import org.bson.Document;
@@ -74,7 +75,7 @@ class ChangeApplierTest {
 
         // this server fails a replace whose document has a dotted field name (a write error without a code):
         // replace by delete and insert, as the engine does here anyway (its replace keeps the old field order)
-        new ChangeApplier(source.client(), destination.client(), ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, true, ns -> false))
+        new ChangeApplier(source.client(), destination.client(), ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, true, ns -> false, ns -> false))
                 .apply(List.of(recorded.get(5)));
 
         assertThat(destinationDoc(5)).isEqualTo(new BsonDocument("_id", new org.bson.BsonInt32(5)).append("a.b", new org.bson.BsonInt32(2)));
@@ -186,13 +187,39 @@ class ChangeApplierTest {
         }
         List<com.mongodb.client.model.WriteModel<RawBsonDocument>> models = new ArrayList<>();
         List<Integer> order = new ArrayList<>();
-        new ChangeApplier(source.client(), destination.client(), ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> true))
+        new ChangeApplier(source.client(), destination.client(), ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> true, ns -> false))
                 .inWaves(batch, models, order);
         assertThat(order).containsExactly(0, 1, 2, 3, 4, 5);
 
         List<Integer> grouped = new ArrayList<>();
         applier(ChangeApplier.Mode.DIFF).inWaves(batch, new ArrayList<>(), grouped);
         assertThat(grouped).isNotEqualTo(order); // what a simple collation may do, and a collated one must not
+    }
+
+    /**
+     * A capped source evicts without change events. Its log at the source holds 3 and 4 (1 and 2 were inserted
+     * after the start point and evicted before anything read them); replaying their inserts would append 1 and 2
+     * after 3 on the destination, which would then evict other documents than the source did.
+     */
+    @Test
+    void insertsOfDocumentsACappedSourceEvictedAreNotReplayed() {
+        insert(source, "{_id: 3, line: 'c'}");
+        insert(source, "{_id: 4, line: 'd', n: 2}");
+        insert(destination, "{_id: 3, line: 'c'}"); // read by the copy
+        List<ChangeEvent> batch = List.of(
+                event(1, "insert", "{_id: 1}", "{_id: 1, line: 'a'}"),
+                event(2, "insert", "{_id: 2}", "{_id: 2, line: 'b'}"),
+                event(3, "replace", "{_id: 2}", "{_id: 2, line: 'B'}"),
+                event(4, "insert", "{_id: 3}", "{_id: 3, line: 'c'}"),
+                event(5, "insert", "{_id: 4}", "{_id: 4, line: 'd'}"),
+                event(6, "update", "{_id: 4}", null, "{updatedFields: {n: 2}, removedFields: []}"));
+
+        new ChangeApplier(source.client(), destination.client(), ns -> ns,
+                new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, false, ns -> true, ns -> true)).apply(batch);
+
+        List<BsonDocument> inNaturalOrder = destination.client().getDatabase("shop").getCollection("orders", BsonDocument.class)
+                .find().sort(new BsonDocument("$natural", new BsonInt32(1))).into(new ArrayList<>());
+        assertThat(inNaturalOrder).containsExactly(BsonDocument.parse("{_id: 3, line: 'c'}"), BsonDocument.parse("{_id: 4, line: 'd', n: 2}"));
     }
 
     @Test
@@ -204,7 +231,7 @@ class ChangeApplierTest {
         var error = SyncFailures.classify(lost);
 
         assertThat(error.errorCode()).isEqualTo(ErrorCode.CHANGE_HISTORY_LOST);
-        assertThat(error).hasMessageContaining("oplog").hasMessageContaining("new id").hasCause(lost);
+        assertThat(error).hasMessageContaining("oplog").hasMessageContaining("--recopy '*'").hasCause(lost);
     }
 
     @Test
@@ -250,12 +277,12 @@ class ChangeApplierTest {
                     }
                 }).build())) {
             // this server's replace keeps the old field order: replaces are delete + insert here, as the engine probes
-            ChangeApplier batched = new ChangeApplier(source.client(), counted, ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, true, ns -> false));
+            ChangeApplier batched = new ChangeApplier(source.client(), counted, ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, true, ns -> false, ns -> false));
             for (int from = 0; from < stream.size(); from += 1000) {
                 batched.apply(stream.subList(from, from + 1000));
             }
         }
-        ChangeApplier oneByOne = new ChangeApplier(source.client(), source.client(), ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, true, ns -> false));
+        ChangeApplier oneByOne = new ChangeApplier(source.client(), source.client(), ns -> ns, new ChangeApplier.Settings(ChangeApplier.Mode.DIFF, true, ns -> false, ns -> false));
         stream.forEach(e -> oneByOne.apply(List.of(e)));
 
         // the same documents, byte for byte (the one-by-one result was written to the source server)
@@ -269,12 +296,17 @@ class ChangeApplierTest {
     }
 
     private ChangeApplier applier(ChangeApplier.Mode mode) {
-        return new ChangeApplier(source.client(), destination.client(), ns -> ns, new ChangeApplier.Settings(mode, false, ns -> false));
+        return new ChangeApplier(source.client(), destination.client(), ns -> ns, new ChangeApplier.Settings(mode, false, ns -> false, ns -> false));
     }
 
     private static ChangeEvent event(long seq, String type, String key, String full) {
+        return event(seq, type, key, full, null);
+    }
+
+    private static ChangeEvent event(long seq, String type, String key, String full, String updateDescription) {
         return new ChangeEvent("s", seq, new BsonDocument(), new BsonTimestamp(1, (int) seq), type, ORDERS, null,
-                BsonDocument.parse(key), full == null ? null : RawBsonDocument.parse(full), null, null);
+                BsonDocument.parse(key), full == null ? null : RawBsonDocument.parse(full),
+                updateDescription == null ? null : BsonDocument.parse(updateDescription), null);
     }
 
     private static void insert(EmbeddedMongo server, String json) {

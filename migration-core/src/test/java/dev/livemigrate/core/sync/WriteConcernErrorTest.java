@@ -38,7 +38,7 @@ class WriteConcernErrorTest {
                 : upstream.forward());
              MongoClient client = MongoClients.create(proxy.connectionString())) {
             ChangeApplier applier = new ChangeApplier(client, client, ns -> ns,
-                    new ChangeApplier.Settings(ChangeApplier.Mode.FULL_DOCUMENT, false, ns -> false));
+                    new ChangeApplier.Settings(ChangeApplier.Mode.FULL_DOCUMENT, false, ns -> false, ns -> false));
             ChangeEvent insert = new ChangeEvent("s", 0, new BsonDocument(), new BsonTimestamp(1, 1), "insert",
                     Namespace.parse("shop.orders"), null, BsonDocument.parse("{_id: 1}"), RawBsonDocument.parse("{_id: 1, n: 1}"),
                     null, null);
