@@ -86,7 +86,8 @@ class OneStreamCopyTest {
 
         assertThat(report.state()).isEqualTo(MigrationState.COMPLETED);
         List<WireProxy.Command> finds = sourceProxy.commands("find").stream()
-                .filter(c -> "shop".equals(c.database()) && c.body().getString("find").getValue().equals("events")).toList();
+                .filter(c -> "shop".equals(c.database()) && c.body().getString("find").getValue().equals("events"))
+                .filter(c -> !c.body().containsKey("projection")).toList(); // not the replay's check of which _ids the source holds
         assertThat(finds).singleElement().satisfies(find -> {
             assertThat(find.body().getDocument("filter", new BsonDocument())).isEmpty();
             assertThat(find.body().getDocument("sort")).isEqualTo(new BsonDocument("$natural", new BsonInt32(1)));
