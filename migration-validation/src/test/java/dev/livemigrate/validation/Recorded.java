@@ -17,7 +17,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Command replies recorded in the shapes MongoDB documents, keyed by command name (and database for
- * per-database commands, as {@code dbStats@sales}); a command without a reply fails as MongoDB's
+ * per-database commands, as {@code dbStats@sales}, or namespace for a command on a collection, as
+ * {@code find@config.collections}, which wins over the database's); a command without a reply fails as MongoDB's
  * CommandNotFound does.
  */
 final class Recorded implements CommandRunner {
@@ -46,7 +47,8 @@ final class Recorded implements CommandRunner {
                 && replies.containsKey("find-ascending")) {
             return replies.get("find-ascending");
         }
-        BsonDocument reply = replies.getOrDefault(name + "@" + database, replies.get(name));
+        String target = command.isString(name) ? name + "@" + database + "." + command.getString(name).getValue() : "";
+        BsonDocument reply = replies.getOrDefault(target, replies.getOrDefault(name + "@" + database, replies.get(name)));
         if (reply != null && reply.isNumber("ok") && reply.getNumber("ok").doubleValue() == 0) {
             throw new MongoCommandException(reply, new ServerAddress());
         }
