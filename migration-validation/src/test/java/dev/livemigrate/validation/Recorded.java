@@ -74,11 +74,23 @@ final class Recorded implements CommandRunner {
         return context(source, destination, live, selects, accessList, UnaryOperator.identity());
     }
 
+    /** A live migration of every namespace that clears the destination's namespaces before it writes them. */
+    static ValidationContext clearing(CommandRunner source, CommandRunner destination) {
+        return context(source, destination, ns -> !ns.isSystem(), List.of(), UnaryOperator.identity(), spec(true).clearDestination(true).build());
+    }
+
+    private static MigrationSpec.Builder spec(boolean live) {
+        return MigrationSpec.builder().source("mongodb://src:27017").destination("mongodb://dst:27017").continuousSync(live);
+    }
+
     /** A context whose selected namespaces are written where {@code target} says. */
     private static ValidationContext context(CommandRunner source, CommandRunner destination, boolean live,
                                              Predicate<Namespace> selects, List<String> accessList, UnaryOperator<Namespace> target) {
-        MigrationSpec spec = MigrationSpec.builder().source("mongodb://src:27017").destination("mongodb://dst:27017")
-                .continuousSync(live).build();
+        return context(source, destination, selects, accessList, target, spec(live).build());
+    }
+
+    private static ValidationContext context(CommandRunner source, CommandRunner destination, Predicate<Namespace> selects,
+                                             List<String> accessList, UnaryOperator<Namespace> target, MigrationSpec spec) {
         return new ValidationContext() {
             @Override
             public MigrationSpec spec() {

@@ -197,6 +197,9 @@ class ShardedValidatorsTest {
                 "INFO UNSHARDED_PRIMARY_SHARD_DIFFERS the 1 unsharded collection(s) of sales live on the source's shard shard01;"
                         + " on the destination they land on the primary shard the destination picks when it creates sales");
         assertThat(findings.get(0).remedy()).contains("drop sales.orders on the destination");
+        // a migration that clears the destination drops them first: only the placement is left to note
+        assertThat(new ShardKeysValidator().validate(Recorded.clearing(source, destination))).extracting(ValidationFinding::code)
+                .containsExactly("UNSHARDED_PRIMARY_SHARD_DIFFERS");
 
         // the same keys (numbers by value) and the same primary shard's name: nothing to say
         destination.reply("find@config.collections", Replies.found("config.collections",
