@@ -1,6 +1,7 @@
 package dev.livemigrate.validation;
 
 import com.google.auto.service.AutoService;
+import com.mongodb.MongoException;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
@@ -44,7 +45,16 @@ public final class DiskSpaceValidator implements Validator {
         SourceData source = SourceData.read(context);
         SourceData.Size size = source.size();
         if (Sharding.isMongos(context.destination())) {
-            return ShardDisk.check(context, connector, source, size);
+            List<Sharding.Shard> shards;
+            try {
+                shards = Sharding.shards(context.destination());
+            } catch (MongoException e) {
+                return List.of(ValidationFinding.warning("DESTINATION_FREE_SPACE_UNKNOWN", "the destination is a sharded cluster whose"
+                        + " shards could not be listed (" + Commands.reason(e) + "), so no shard's free disk space is known; the source"
+                        + " holds " + holds(size), "make sure every shard has room for its share, its database's unsharded collections"
+                        + " included, or grant the destination user listShards (clusterMonitor holds it)"));
+            }
+            return ShardDisk.check(context, connector, shards, source, size);
         }
         long needed = size.withIndexes();
         long withHeadroom = needed + needed * HEADROOM_PERCENT / 100;

@@ -26,9 +26,10 @@ final class ShardDisk {
     private ShardDisk() {
     }
 
-    static List<ValidationFinding> check(ValidationContext context, ShardConnector connector, SourceData source, SourceData.Size size) {
+    /** The findings for the destination's {@code shards} (as {@code listShards} names them). */
+    static List<ValidationFinding> check(ValidationContext context, ShardConnector connector, List<Sharding.Shard> shards,
+                                         SourceData source, SourceData.Size size) {
         List<ValidationFinding> findings = new ArrayList<>();
-        List<Sharding.Shard> shards = Sharding.shards(context.destination());
         long total = withHeadroom(size.withIndexes());
         long whole = Math.min(total, withHeadroom(unsharded(context, source)));
         long evenShare = total / Math.max(1, shards.size());

@@ -1,6 +1,7 @@
 package dev.livemigrate.validation;
 
 import com.google.auto.service.AutoService;
+import com.mongodb.MongoException;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.CommandRunner;
 import dev.livemigrate.spi.ValidationContext;
@@ -19,7 +20,8 @@ import java.util.Map;
  * none of its own), reached as {@link ShardConnector} says. Shards that differ (an upgrade or downgrade left
  * half done, or one still under way, whose {@code targetVersion} is then reported beside {@code version}) are an ERROR:
  * sharding DDL the migration runs (shardCollection, index builds on every shard) fails or behaves per shard
- * while they differ. A shard that cannot be reached is a WARNING that says its version is unknown.
+ * while they differ. A shard that cannot be reached, or shards that cannot be listed, are a WARNING that says the
+ * version is unknown.
  */
 @AutoService(Validator.class)
 public final class ShardVersionsValidator implements Validator {
@@ -54,8 +56,18 @@ public final class ShardVersionsValidator implements Validator {
         }
         String name = source ? "source" : "destination";
         String code = name.toUpperCase();
+        List<Sharding.Shard> shards;
+        try {
+            shards = Sharding.shards(side);
+        } catch (MongoException e) {
+            findings.add(ValidationFinding.warning(code + "_SHARD_UNREACHABLE", "the " + name + "'s shards could not be listed ("
+                    + Commands.reason(e) + "), so their featureCompatibilityVersions are unknown", "grant the " + name + " user"
+                    + " listShards (clusterMonitor holds it), or check each shard yourself: db.adminCommand({getParameter: 1,"
+                    + " featureCompatibilityVersion: 1}) on its primary"));
+            return;
+        }
         Map<String, String> versions = new LinkedHashMap<>();
-        connector.each(context, source, Sharding.shards(side), (shard, runner) -> versions.put(shard.id(), fcv(runner)),
+        connector.each(context, source, shards, (shard, runner) -> versions.put(shard.id(), fcv(runner)),
                 (shard, reason) -> findings.add(ValidationFinding.warning(code + "_SHARD_UNREACHABLE", "the " + name + "'s shard "
                         + shard.id() + " (" + shard.host() + ") could not be reached, so its featureCompatibilityVersion is"
                         + " unknown: " + reason, "let the migration host reach every shard member with the " + name + "'s user,"

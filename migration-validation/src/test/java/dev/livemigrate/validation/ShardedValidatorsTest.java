@@ -169,6 +169,15 @@ class ShardedValidatorsTest {
                         + " sharded collections, but not if the unsharded ones (2.40 GiB with headroom), which land whole on their"
                         + " database's primary shard, land there too (5.60 GiB)",
                 "INFO DESTINATION_DISK free on the destination's shards: a 8.00 GiB; each needs at most 5.60 GiB of the source's 10.00 GiB");
+        // a destination user who may not list the shards (readWriteAnyDatabase and restore grant no listShards)
+        destination.refuse("listShards", Replies.unauthorized("admin", "listShards: 1"));
+        assertThat(messages(new DiskSpaceValidator(connector(shards)), source, destination, true)).containsExactly("WARNING"
+                + " DESTINATION_FREE_SPACE_UNKNOWN the destination is a sharded cluster whose shards could not be listed (Unauthorized,"
+                + " not authorized on admin to execute command { listShards: 1 }), so no shard's free disk space is known; the source"
+                + " holds 10.00 GiB (8.00 GiB data, 2.00 GiB indexes)");
+        assertThat(messages(new ShardVersionsValidator(connector(shards)), new Recorded(), destination, true)).containsExactly(
+                "WARNING DESTINATION_SHARD_UNREACHABLE the destination's shards could not be listed (Unauthorized, not authorized on"
+                        + " admin to execute command { listShards: 1 }), so their featureCompatibilityVersions are unknown");
     }
 
     @Test
