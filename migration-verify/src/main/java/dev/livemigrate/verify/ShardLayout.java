@@ -1,6 +1,7 @@
 package dev.livemigrate.verify;
 
 import com.mongodb.MongoCommandException;
+import com.mongodb.ReadConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.model.Filters;
 import dev.livemigrate.Namespace;
@@ -82,8 +83,10 @@ final class ShardLayout {
         Map<String, Map<String, BsonDocument>> shards = new TreeMap<>();
         Map<String, Set<String>> building = new TreeMap<>();
         try {
+            // statistics, not data: read concern "local", which every server accepts for $indexStats (some stages
+            // accept nothing else), rather than the verifiers' majority
             destination.getDatabase(target.database()).getCollection(target.collection(), BsonDocument.class)
-                    .aggregate(List.of(new BsonDocument("$indexStats", new BsonDocument()))).forEach(stat -> {
+                    .withReadConcern(ReadConcern.LOCAL).aggregate(List.of(new BsonDocument("$indexStats", new BsonDocument()))).forEach(stat -> {
                         String shard = stat.getString("shard", new BsonString("?")).getValue();
                         String name = stat.getString("name").getValue();
                         BsonDocument spec = stat.isDocument("spec") ? stat.getDocument("spec")

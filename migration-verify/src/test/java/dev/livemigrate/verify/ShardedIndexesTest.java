@@ -97,6 +97,9 @@ class ShardedIndexesTest {
             assertThat(r.equal()).isFalse();
             // no shard key compared where the source is not a sharded cluster
             assertThat(r.optionDifferences()).isEmpty();
+            // statistics are read with read concern local, not the verifiers' majority
+            assertThat(d.commands("aggregate")).singleElement().satisfies(c -> assertThat(c.body().getDocument("readConcern"))
+                    .isEqualTo(BsonDocument.parse("{level: 'local'}")));
         }
     }
 
