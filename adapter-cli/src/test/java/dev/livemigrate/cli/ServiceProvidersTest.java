@@ -27,10 +27,13 @@ class ServiceProvidersTest {
                 "dev.livemigrate.opsmanager.OpsManagerSourceProvider");
         assertThat(types(Validator.class)).containsExactlyInAnyOrder(
                 "dev.livemigrate.validation.AccessListValidator",
+                "dev.livemigrate.validation.BalancerValidator",
                 "dev.livemigrate.validation.CollectionKindsValidator",
                 "dev.livemigrate.validation.DiskSpaceValidator",
                 "dev.livemigrate.validation.OplogWindowValidator",
                 "dev.livemigrate.validation.PrivilegesValidator",
+                "dev.livemigrate.validation.ShardKeysValidator",
+                "dev.livemigrate.validation.ShardVersionsValidator",
                 "dev.livemigrate.validation.TopologyValidator",
                 "dev.livemigrate.validation.VersionValidator");
         assertThat(types(Verifier.class)).containsExactlyInAnyOrder(

@@ -1,5 +1,6 @@
 package dev.livemigrate.spi;
 
+import com.mongodb.MongoClientSettings;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Namespace;
 
@@ -45,5 +46,26 @@ public interface ValidationContext {
      */
     default List<String> sourceAccessList() {
         return List.of();
+    }
+
+    /**
+     * The client settings that reach the source (hosts, credentials, TLS), for a check that must reach the
+     * members of a sharded source itself: each shard as {@code listShards} names it, with the same user and TLS.
+     * Empty where the engine does not give them; such a check then reaches the shards with the spec's connection
+     * string, or says plainly that it could not.
+     *
+     * @since 0.1
+     */
+    default Optional<MongoClientSettings> sourceClientSettings() {
+        return Optional.empty();
+    }
+
+    /**
+     * The client settings that reach the destination, as {@link #sourceClientSettings()} for the source.
+     *
+     * @since 0.1
+     */
+    default Optional<MongoClientSettings> destinationClientSettings() {
+        return Optional.empty();
     }
 }

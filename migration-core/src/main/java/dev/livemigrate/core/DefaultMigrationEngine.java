@@ -83,7 +83,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                     ? metadata.migration(spec.migrationId()) : Optional.empty();
             recorded.ifPresent(existing -> checkResumable(spec, existing, fingerprint));
             List<Namespace> conflicts = conflicts(destinationClient, destinationDatabases, mapping, spec.migrationId());
-            ValidationReport validation = Validation.run(spec, source, sourceClient, destinationClient,
+            ValidationReport validation = Validation.run(spec, sides, sourceClient, destinationClient,
                     mapper::select, conflictFindings(conflicts, spec.clearDestination()));
             validation.findings().forEach(f -> LOG.info("pre-flight {} {}: {}", f.severity(), f.code(), f.message()));
             if (validation.hasErrors()) {
@@ -141,7 +141,7 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             } catch (ConfigurationException e) {
                 engine.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), "correct the namespace rules"));
             }
-            return Validation.run(spec, source, s, d, mapper::select, engine);
+            return Validation.run(spec, sides, s, d, mapper::select, engine);
         } finally {
             source.close();
         }

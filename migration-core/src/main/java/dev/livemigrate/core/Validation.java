@@ -1,12 +1,12 @@
 package dev.livemigrate.core;
 
+import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.ValidationReport;
 import dev.livemigrate.spi.CommandRunner;
-import dev.livemigrate.spi.Source;
 import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
 import org.bson.BsonDocument;
@@ -49,7 +49,7 @@ final class Validation {
      * @param target   where the spec's rules write a source namespace; empty when they do not copy it
      * @param engine   findings the engine made itself (namespace conflicts, for example)
      */
-    static ValidationReport run(MigrationSpec spec, Source sourceSide, MongoClient source, MongoClient destination,
+    static ValidationReport run(MigrationSpec spec, Sides sides, MongoClient source, MongoClient destination,
                                 Function<Namespace, Optional<Namespace>> target, List<ValidationFinding> engine) {
         CommandRunner sourceRunner = new OnceReplies((db, command) -> source.getDatabase(db).runCommand(command, BsonDocument.class));
         CommandRunner destinationRunner = new OnceReplies((db, command) -> destination.getDatabase(db).runCommand(command,
@@ -82,12 +82,22 @@ final class Validation {
 
             @Override
             public List<String> sourceAccessList() {
-                return sourceSide.accessList();
+                return sides.source().accessList();
+            }
+
+            @Override
+            public Optional<MongoClientSettings> sourceClientSettings() {
+                return Optional.of(sides.sourceSettings());
+            }
+
+            @Override
+            public Optional<MongoClientSettings> destinationClientSettings() {
+                return Optional.of(sides.destinationSettings());
             }
         };
         List<Validator> validators = new ArrayList<>();
         ServiceLoader.load(Validator.class).stream().map(ServiceLoader.Provider::get).forEach(validators::add);
-        validators.addAll(sourceSide.validators());
+        validators.addAll(sides.source().validators());
         return run(context, validators, Duration.ofSeconds(TIME_BOUND_SECONDS), engine);
     }
 

@@ -1,6 +1,8 @@
 package dev.livemigrate.validation;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoTimeoutException;
 import dev.livemigrate.spi.CommandRunner;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -55,5 +57,16 @@ final class Commands {
         }
         String[] parts = buildInfo.getString("version").getValue().split("\\.");
         return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+    }
+
+    /** Why a command or a connection failed, in one line: the server's code name and message, or the driver's. */
+    static String reason(RuntimeException e) {
+        if (e instanceof MongoCommandException c) {
+            return c.getErrorCodeName() + ", " + c.getErrorMessage();
+        }
+        if (e instanceof MongoTimeoutException) {
+            return "no member answered within " + ShardConnector.SELECTION_SECONDS + " s";
+        }
+        return e.getMessage();
     }
 }

@@ -1,6 +1,7 @@
 package dev.livemigrate.validation;
 
 import com.google.auto.service.AutoService;
+import com.mongodb.MongoException;
 import dev.livemigrate.ValidationFinding;
 import dev.livemigrate.spi.ValidationContext;
 import dev.livemigrate.spi.Validator;
@@ -16,6 +17,7 @@ import java.util.Locale;
  * compressed on the destination too), plus the size of its indexes ({@code indexSize}, {@code totalIndexSize}; secondary
  * indexes often add a third or more), with {@value #HEADROOM_PERCENT}% headroom for the oplog and growth. Only the
  * selected namespaces count: {@code dbStats} for a database copied whole, {@code collStats} for one copied in part.
+ * A sharded destination is weighed shard by shard ({@link ShardDisk}), never by its summed free space.
  */
 @AutoService(Validator.class)
 public final class DiskSpaceValidator implements Validator {
@@ -27,9 +29,33 @@ public final class DiskSpaceValidator implements Validator {
         return "disk-space";
     }
 
+    private final ShardConnector connector;
+
+    public DiskSpaceValidator() {
+        this(ShardConnector.CLIENTS);
+    }
+
+    /** With the connector that opens each shard of a sharded destination, so a test answers for the shards. */
+    DiskSpaceValidator(ShardConnector connector) {
+        this.connector = connector;
+    }
+
     @Override
     public List<ValidationFinding> validate(ValidationContext context) {
-        SourceData.Size size = SourceData.read(context).size();
+        SourceData source = SourceData.read(context);
+        SourceData.Size size = source.size();
+        if (Sharding.isMongos(context.destination())) {
+            List<Sharding.Shard> shards;
+            try {
+                shards = Sharding.shards(context.destination());
+            } catch (MongoException e) {
+                return List.of(ValidationFinding.warning("DESTINATION_FREE_SPACE_UNKNOWN", "the destination is a sharded cluster whose"
+                        + " shards could not be listed (" + Commands.reason(e) + "), so no shard's free disk space is known; the source"
+                        + " holds " + holds(size), "make sure every shard has room for its share, its database's unsharded collections"
+                        + " included, or grant the destination user listShards (clusterMonitor holds it)"));
+            }
+            return ShardDisk.check(context, connector, shards, source, size);
+        }
         long needed = size.withIndexes();
         long withHeadroom = needed + needed * HEADROOM_PERCENT / 100;
         BsonDocument destination = Commands.tryRun(context.destination(), "admin", Commands.command("dbStats")).orElse(new BsonDocument());

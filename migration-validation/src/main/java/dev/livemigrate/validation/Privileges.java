@@ -18,8 +18,10 @@ import java.util.Set;
  * into its actions), never from role names. A resource pattern matches a target as the server's
  * {@code buildResourceSearchList} (src/mongo/db/auth/authorization_session_impl.cpp) says: the cluster by
  * {@code {cluster: true}}; a database by {@code {db: d, collection: ""}} or {@code {db: "", collection: ""}};
- * a normal collection also by {@code {db: "", collection: c}} and its exact namespace, while a system
- * collection, or any collection of {@code local} or {@code config}, is matched only by its name and namespace;
+ * a collection by {@code {db: "", collection: c}} and its exact namespace; a collection outside {@code system.*} also
+ * by its database's {@code {db: d, collection: ""}}, and, outside {@code local} and {@code config}, by
+ * {@code {db: "", collection: ""}} (so {@code read} on {@code config}, which clusterMonitor holds, reads
+ * {@code config.collections}, while {@code readAnyDatabase} does not);
  * {@code {anyResource: true}} and the action {@code anyAction} match everything.
  */
 final class Privileges {
@@ -58,11 +60,12 @@ final class Privileges {
     }
 
     boolean onCollection(Namespace ns, String action) {
-        boolean normal = !ns.collection().startsWith("system.") && normalDatabase(ns.database());
+        boolean system = ns.collection().startsWith("system.");
         return grants.stream().anyMatch(g -> g.grants(action) && (any(g)
                 || (db(g).equals(ns.database()) && collection(g).equals(ns.collection()))
                 || (db(g).isEmpty() && collection(g).equals(ns.collection()))
-                || (normal && collection(g).isEmpty() && (db(g).isEmpty() || db(g).equals(ns.database())))));
+                || (!system && collection(g).isEmpty() && (db(g).equals(ns.database())
+                        || (db(g).isEmpty() && normalDatabase(ns.database()))))));
     }
 
     private static boolean normalDatabase(String database) {

@@ -25,7 +25,11 @@ import java.util.Set;
  * {@code listCollections} on each selected database, and {@code find}, {@code listIndexes}, {@code collStats}
  * (and {@code changeStream} for a live migration) on each selected collection; on the destination
  * {@link #DESTINATION_ACTIONS} on each namespace the migration writes (after renames) and
- * {@link #METADATA_ACTIONS} on its own {@code __livemigrate} records. A missing action is an ERROR naming the action and the namespaces. For a live migration, a source
+ * {@link #METADATA_ACTIONS} on its own {@code __livemigrate} records. A sharded source (a mongos) also needs what the
+ * engine reads through mongos ({@link #SHARDED_SOURCE_CLUSTER_ACTIONS} on the cluster, {@code find} on
+ * {@link #SHARDING_METADATA}), which {@code clusterMonitor} grants beside {@code readAnyDatabase} (as do
+ * {@code clusterManager} and, for the reads, {@code backup}). A missing action is an ERROR naming the action and the
+ * namespaces. For a live migration, a source
  * before MongoDB 6.0 or a user without {@code setUserWriteBlockMode} on the cluster (what the cutover runs to
  * block writes; the built-in {@code backup} and {@code restore} roles grant it) gets a WARNING: the operator
  * then stops writes at cutover. A side reached without authentication is only noted.
@@ -34,6 +38,14 @@ import java.util.Set;
 public final class PrivilegesValidator implements Validator {
 
     static final List<String> SOURCE_ACTIONS = List.of("find", "listIndexes", "collStats");
+    /** What the engine runs on a sharded source's cluster through mongos: {@code listShards}, to know its shards. */
+    static final List<String> SHARDED_SOURCE_CLUSTER_ACTIONS = List.of("listShards");
+    /**
+     * What the engine reads through mongos on a sharded source, with {@code find}: each collection's shard key,
+     * uniqueness and collation, its chunk ranges, and each database's primary shard.
+     */
+    static final List<Namespace> SHARDING_METADATA = List.of(new Namespace("config", "collections"),
+            new Namespace("config", "chunks"), new Namespace("config", "databases"));
     static final List<String> DESTINATION_ACTIONS = List.of("insert", "update", "remove", "find", "createCollection",
             "createIndex", "dropCollection", "dropIndex", "collMod", "bypassDocumentValidation");
     /** The engine's records on the destination: any collection of its database stands for them. */
@@ -83,7 +95,14 @@ public final class PrivilegesValidator implements Validator {
                 actions.stream().filter(a -> !source.onCollection(ns, a))
                         .forEach(a -> missing.computeIfAbsent(a, x -> new LinkedHashSet<>()).add(ns.toString()));
             }
-            report(findings, "source", user(sourceAuth), missing, "readAnyDatabase");
+            boolean sharded = Sharding.isMongos(context.source());
+            if (sharded) {
+                SHARDED_SOURCE_CLUSTER_ACTIONS.stream().filter(a -> !source.onCluster(a))
+                        .forEach(a -> missing.computeIfAbsent(a, x -> new LinkedHashSet<>()).add("the cluster"));
+                SHARDING_METADATA.stream().filter(ns -> !source.onCollection(ns, "find"))
+                        .forEach(ns -> missing.computeIfAbsent("find", x -> new LinkedHashSet<>()).add(ns.toString()));
+            }
+            report(findings, "source", user(sourceAuth), missing, sharded ? "readAnyDatabase', 'clusterMonitor" : "readAnyDatabase");
         }
         if (live) {
             writeBlocking(context, findings, sourceAuth);

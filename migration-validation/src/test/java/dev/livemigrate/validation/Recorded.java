@@ -17,7 +17,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Command replies recorded in the shapes MongoDB documents, keyed by command name (and database for
- * per-database commands, as {@code dbStats@sales}); a command without a reply fails as MongoDB's
+ * per-database commands, as {@code dbStats@sales}, or namespace for a command on a collection, as
+ * {@code find@config.collections}, which wins over the database's); a command without a reply fails as MongoDB's
  * CommandNotFound does.
  */
 final class Recorded implements CommandRunner {
@@ -46,7 +47,8 @@ final class Recorded implements CommandRunner {
                 && replies.containsKey("find-ascending")) {
             return replies.get("find-ascending");
         }
-        BsonDocument reply = replies.getOrDefault(name + "@" + database, replies.get(name));
+        String target = command.isString(name) ? name + "@" + database + "." + command.getString(name).getValue() : "";
+        BsonDocument reply = replies.getOrDefault(target, replies.getOrDefault(name + "@" + database, replies.get(name)));
         if (reply != null && reply.isNumber("ok") && reply.getNumber("ok").doubleValue() == 0) {
             throw new MongoCommandException(reply, new ServerAddress());
         }
@@ -72,11 +74,23 @@ final class Recorded implements CommandRunner {
         return context(source, destination, live, selects, accessList, UnaryOperator.identity());
     }
 
+    /** A live migration of every namespace that clears the destination's namespaces before it writes them. */
+    static ValidationContext clearing(CommandRunner source, CommandRunner destination) {
+        return context(source, destination, ns -> !ns.isSystem(), List.of(), UnaryOperator.identity(), spec(true).clearDestination(true).build());
+    }
+
+    private static MigrationSpec.Builder spec(boolean live) {
+        return MigrationSpec.builder().source("mongodb://src:27017").destination("mongodb://dst:27017").continuousSync(live);
+    }
+
     /** A context whose selected namespaces are written where {@code target} says. */
     private static ValidationContext context(CommandRunner source, CommandRunner destination, boolean live,
                                              Predicate<Namespace> selects, List<String> accessList, UnaryOperator<Namespace> target) {
-        MigrationSpec spec = MigrationSpec.builder().source("mongodb://src:27017").destination("mongodb://dst:27017")
-                .continuousSync(live).build();
+        return context(source, destination, selects, accessList, target, spec(live).build());
+    }
+
+    private static ValidationContext context(CommandRunner source, CommandRunner destination, Predicate<Namespace> selects,
+                                             List<String> accessList, UnaryOperator<Namespace> target, MigrationSpec spec) {
         return new ValidationContext() {
             @Override
             public MigrationSpec spec() {

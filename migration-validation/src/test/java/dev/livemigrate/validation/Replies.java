@@ -101,6 +101,78 @@ final class Replies {
 
     /* connectionStatus with showPrivileges for users of built-in roles: see Roles, which cites its sources. */
 
+    /*
+     * listShards on a mongos. https://www.mongodb.com/docs/manual/reference/command/listShards/ ("Example", "Output"):
+     * shards[] of {_id: name, host: "rsName/host1:port,host2:port,...", state: 1, tags (zones) where set}, ok, and the
+     * $clusterTime / operationTime every mongos reply carries.
+     */
+    static String listShards(String... idAndHost) {
+        StringBuilder shards = new StringBuilder();
+        for (int i = 0; i < idAndHost.length; i += 2) {
+            shards.append(i == 0 ? "" : ", ").append("{_id: '").append(idAndHost[i]).append("', host: '").append(idAndHost[i + 1])
+                    .append("', state: 1}");
+        }
+        return "{shards: [" + shards + "], ok: 1.0, $clusterTime: {clusterTime: {$timestamp: {t: 1764496800, i: 1}}, signature:"
+                + " {hash: {$binary: {base64: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=', subType: '00'}}, keyId: {$numberLong: '0'}}},"
+                + " operationTime: {$timestamp: {t: 1764496800, i: 1}}}";
+    }
+
+    /*
+     * balancerStatus on a mongos. https://www.mongodb.com/docs/manual/reference/command/balancerStatus/ ("Output
+     * Document"): {mode: "full" | "off", inBalancerRound: <bool>, numBalancerRounds: NumberLong, ok}; a round under way
+     * when the balancer is stopped is let finish, so inBalancerRound can be true with mode "off" (same page).
+     */
+    static String balancerStatus(String mode, boolean inBalancerRound) {
+        return "{mode: '" + mode + "', inBalancerRound: " + inBalancerRound + ", numBalancerRounds: {$numberLong: '86'}, ok: 1.0}";
+    }
+
+    /*
+     * config.collections entries as a 5.0+ mongos returns them to find, the shape in
+     * https://jira.mongodb.org/browse/DOCS-14450 (the config database page's example): {_id: "db.coll", lastmodEpoch,
+     * lastmod, timestamp, uuid, key, unique, noBalance}; _id is the namespace in every version
+     * (src/mongo/s/catalog/type_collection.idl).
+     */
+    static String shardedCollection(String ns, String key, boolean unique) {
+        return "{_id: '" + ns + "', lastmodEpoch: {$oid: '60f989a2430bfdd95d8cfa20'}, lastmod: {$date: '2021-07-22T15:07:14.301Z'},"
+                + " timestamp: {$timestamp: {t: 1626966434, i: 13}}, uuid: " + uuid(ns) + ", key: " + key + ", unique: " + unique
+                + ", noBalance: false}";
+    }
+
+    /*
+     * A config.databases entry (5.0+), the shape in https://jira.mongodb.org/browse/DOCS-14450: {_id: db, primary: shard,
+     * partitioned, version: {uuid, timestamp, lastMod}}.
+     */
+    static String database(String name, String primary) {
+        return "{_id: '" + name + "', primary: '" + primary + "', partitioned: true, version: {uuid: " + uuid(name + "-db")
+                + ", timestamp: {$timestamp: {t: 1626966433, i: 34}}, lastMod: 1}}";
+    }
+
+    /** The reply of a {@code find} on {@code ns} whose documents all fit the first batch. */
+    static String found(String ns, String... documents) {
+        return "{cursor: {firstBatch: [" + String.join(", ", documents) + "], id: {$numberLong: '0'}, ns: '" + ns + "'}, ok: 1.0}";
+    }
+
+    /*
+     * collStats through a mongos: the totals over the shards plus sharded (true for a sharded collection, false
+     * otherwise; https://jira.mongodb.org/browse/SERVER-78732 shows it on a 7.0 mongos), nchunks and shards {name: {...}}
+     * (db.collection.getShardDistribution() reads them: https://www.mongodb.com/docs/manual/reference/method/db.collection.getShardDistribution/).
+     */
+    static String mongosCollStats(String ns, boolean sharded, long size, long storageSize, long totalIndexSize) {
+        return "{sharded: " + sharded + ", ns: '" + ns + "', count: 1000, size: " + size + ", storageSize: " + storageSize
+                + ", totalIndexSize: " + totalIndexSize + ", totalSize: " + (storageSize + totalIndexSize) + ", indexSizes: {_id_: "
+                + totalIndexSize + "}, avgObjSize: " + (size / 1000) + ", maxSize: 0, nindexes: 1, nchunks: " + (sharded ? 4 : 1)
+                + ", shards: {}, ok: 1.0}";
+    }
+
+    /*
+     * getParameter featureCompatibilityVersion while it is being changed: targetVersion beside version
+     * (https://jira.mongodb.org/browse/SERVER-31630: "getParameter for featureCompatibilityVersion must expose
+     * targetVersion").
+     */
+    static String fcvChanging(String version, String targetVersion) {
+        return "{featureCompatibilityVersion: {version: '" + version + "', targetVersion: '" + targetVersion + "'}, ok: 1.0}";
+    }
+
     private Replies() {
     }
 

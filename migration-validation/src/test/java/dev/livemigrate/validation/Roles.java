@@ -62,8 +62,9 @@ final class Roles {
             "{db: 'local', collection: ''}", RESTORE_WRITE, "{db: 'config', collection: ''}", RESTORE_WRITE, BUCKETS, RESTORE_WRITE,
             ANY, List.of("listCollections"), ANY_NORMAL, concat(RESTORE_WRITE, USER_ADMIN),
             "{db: '', collection: 'system.js'}", RESTORE_WRITE);
-    /** clusterMonitor's own privileges (the read roles on config and local it holds left out). */
+    /** clusterMonitor's own privileges, and those of the read roles on config and local it holds. */
     static final Map<String, List<String>> CLUSTER_MONITOR = privileges(
+            "{db: 'config', collection: ''}", READ, "{db: 'local', collection: ''}", READ,
             CLUSTER, List.of("connPoolStats", "getCmdLineOpts", "getDefaultRWConcern", "getLog", "getParameter", "getShardMap",
                     "hostInfo", "listDatabases", "listSampledQueries", "listSessions", "listShards", "netstat", "operationMetrics",
                     "replSetGetConfig", "replSetGetStatus", "serverStatus", "top", "useUUID", "inprog", "shardingState",

@@ -96,9 +96,13 @@ class ValidatorsTest {
     void anOplogThatCannotBeReadIsWarnedNotSkipped() {
         String dbs = "{databases: [{name: 'sales'}], ok: 1.0}";
         // a mongos has no local.oplog.rs: collStats there fails, as does any read of it
+        // (each shard's oplog is read on the shard: ShardedValidatorsTest); a user who may not list the shards is told so
         Recorded mongos = oplog(dbs, 400, 1, 1).reply("isMaster", MONGOS)
-                .refuse("collStats@local", Replies.unauthorized("local", "collStats: \"oplog.rs\""));
-        assertThat(codes(new OplogWindowValidator(), mongos, new Recorded(), true)).containsExactly("WARNING OPLOG_WINDOW_UNKNOWN");
+                .refuse("collStats@local", Replies.unauthorized("local", "collStats: \"oplog.rs\""))
+                .refuse("listShards", Replies.unauthorized("admin", "listShards: 1"));
+        assertThat(findings(new OplogWindowValidator(), mongos, new Recorded(), true)).containsExactly("WARNING OPLOG_WINDOW_UNKNOWN"
+                + " the source is reached through mongos, which has no oplog, and its shards could not be listed (Unauthorized,"
+                + " not authorized on admin to execute command { listShards: 1 }): no shard's oplog window was checked");
         // a replica-set member whose user may not read local
         Recorded denied = oplog(dbs, 400, 1, 1).reply("isMaster", REPLICA_SET)
                 .refuse("collStats@local", Replies.unauthorized("local", "collStats: \"oplog.rs\""));

@@ -27,6 +27,8 @@ final class Clients implements AutoCloseable {
     final Rechecks rechecks;
     private final Map<String, Map<String, BsonDocument>> sourceCatalog = new HashMap<>();
     private final Map<String, Map<String, BsonDocument>> destinationCatalog = new HashMap<>();
+    private Boolean sourceSharded;
+    private Boolean destinationSharded;
 
     Clients(MongoClientSettings source, MongoClientSettings destination, SyncWatermark live) {
         this.source = MongoClients.create(pinned(source));
@@ -55,6 +57,22 @@ final class Clients implements AutoCloseable {
             client.getDatabase(db).listCollections(BsonDocument.class).forEach(e -> byName.put(e.getString("name").getValue(), e));
             return byName;
         }).get(ns.collection());
+    }
+
+    /** Whether the source is reached through a mongos; asked once per run. */
+    boolean sourceSharded() {
+        if (sourceSharded == null) {
+            sourceSharded = ShardLayout.isMongos(source);
+        }
+        return sourceSharded;
+    }
+
+    /** Whether the destination is reached through a mongos; asked once per run. */
+    boolean destinationSharded() {
+        if (destinationSharded == null) {
+            destinationSharded = ShardLayout.isMongos(destination);
+        }
+        return destinationSharded;
     }
 
     /** Whether a {@code listCollections} entry is a view (absent entries are not). */

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * Compares index definitions (as {@link IndexComparison} says: keys in order, the options that change what an
  * index does) and collection options (capped, validator, collation, ...) of every namespace, option values in
  * order with numbers by value. A view has no indexes: where either side is a view, its kind and definition
- * ({@code viewOn}, {@code pipeline}, {@code collation}) are compared instead.
+ * ({@code viewOn}, {@code pipeline}, {@code collation}) are compared instead. Through mongos ({@link ShardLayout}):
+ * the indexes on every shard of a sharded destination, and, where both sides are sharded clusters, shard keys.
  */
 @AutoService(Verifier.class)
 public final class IndexOptionsVerifier extends NamespaceVerifier {
@@ -32,9 +33,18 @@ public final class IndexOptionsVerifier extends NamespaceVerifier {
 
     @Override
     NamespaceVerification compare(Clients c, NamespaceVerification n) {
-        return n.withIndexDifferences(compare(n.source(), indexes(c.source, n.source()), indexes(c.destination, n.destination())))
-                .withOptionDifferences(compareOptions(n.source(), options(c.sourceEntry(n.source())),
-                        options(c.destinationEntry(n.destination()))));
+        Map<String, BsonDocument> source = indexes(c.source, n.source());
+        List<String> indexDifferences = new ArrayList<>(compare(n.source(), source, indexes(c.destination, n.destination())));
+        List<String> optionDifferences = new ArrayList<>(compareOptions(n.source(), options(c.sourceEntry(n.source())),
+                options(c.destinationEntry(n.destination()))));
+        if (c.destinationSharded()) {
+            indexDifferences.addAll(ShardLayout.compareShards(n.source(), source, c.destination, n.destination()));
+        }
+        if (c.sourceSharded() && c.destinationSharded()) {
+            optionDifferences.addAll(ShardLayout.compareKeys(n.source(), ShardLayout.shardKey(c.source, n.source()),
+                    ShardLayout.shardKey(c.destination, n.destination())));
+        }
+        return n.withIndexDifferences(indexDifferences).withOptionDifferences(optionDifferences);
     }
 
     @Override
