@@ -53,6 +53,14 @@ public final class WireProxy implements AutoCloseable {
     /** Decides the reply to each command: the raw bytes of the reply's body document. */
     public interface Handler {
         byte[] reply(Command command, Upstream upstream) throws IOException;
+
+        /**
+         * Writes the whole reply message to the client; a handler may deliver it slowly, or only part of it (then
+         * throw, and the proxy closes the connection, as a network cut in the middle of a reply does).
+         */
+        default void send(Command command, byte[] message, OutputStream client) throws IOException {
+            client.write(message);
+        }
     }
 
     private final InetSocketAddress upstreamAddress;
@@ -156,7 +164,7 @@ public final class WireProxy implements AutoCloseable {
                     toUpstream.write(request);
                     return bodyOf(readMessage(fromUpstream));
                 });
-                toClient.write(opMsg(requestId, body));
+                handler.send(command, opMsg(requestId, body), toClient);
             }
         } catch (EOFException | SocketException e) {
             LOG.debug("proxied connection ended: {}", e.toString());
