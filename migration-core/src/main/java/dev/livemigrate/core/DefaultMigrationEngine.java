@@ -17,6 +17,7 @@ import dev.livemigrate.VerificationReport;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.NamespaceMapper;
 import dev.livemigrate.core.catalog.Selection;
+import dev.livemigrate.core.catalog.ShardingPlan;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.sync.RecordedWatermark;
@@ -74,6 +75,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(sourceClient);
             NamespaceMapper mapper = NamespaceMapper.of(spec);
             Map<Namespace, Namespace> mapping = mapper.map(catalog.keySet());
+            Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
+            mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
+            ShardingPlan sharding = ShardingPlan.make(spec.sharding(), sourceClient, destinationClient, selected);
             MetadataStore metadata = new MetadataStore(destinationClient);
             BsonDocument fingerprint = fingerprint(spec);
             // read only what exists: some servers create a database when it is merely read
@@ -88,10 +92,8 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             if (validation.hasErrors()) {
                 throw refusal(validation);
             }
-            Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
-            mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
             RunContext run = new RunContext(spec, new Connections(source, sourceClient, destinationClient, sourceSettings,
-                    destinationSettings), metadata, new Selection(mapper, selected, mapping, conflicts), startAt);
+                    destinationSettings), metadata, new Selection(mapper, selected, mapping, conflicts, sharding), startAt);
             DefaultMigrationSession session = new DefaultMigrationSession(run);
             session.begin();
             return session;
@@ -133,11 +135,16 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             NamespaceMapper mapper = NamespaceMapper.of(spec);
             List<ValidationFinding> engine = new ArrayList<>();
             try {
-                Map<Namespace, Namespace> mapping = mapper.map(SourceCatalog.list(s).keySet());
+                Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(s);
+                Map<Namespace, Namespace> mapping = mapper.map(catalog.keySet());
                 Set<String> databases = d.listDatabaseNames().into(new HashSet<>());
                 engine.addAll(conflictFindings(conflicts(d, databases, mapping, spec.migrationId()), spec.clearDestination()));
+                Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
+                mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
+                ShardingPlan.make(spec.sharding(), s, d, selected);
             } catch (ConfigurationException e) {
-                engine.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), "correct the namespace rules"));
+                engine.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), e.errorCode() == ErrorCode.INVALID_SHARDING_ENTRY
+                        ? "correct or remove the sharding entry" : "correct the namespace rules"));
             }
             return Validation.run(spec, source, s, d, mapper::select, engine);
         } finally {
