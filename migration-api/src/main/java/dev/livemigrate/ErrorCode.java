@@ -120,6 +120,13 @@ public enum ErrorCode {
      * message names the entry and the remedy. Nothing was written.
      */
     INVALID_SHARDING_ENTRY(2),
+    /**
+     * The source is a sharded cluster whose shards ({@code listShards}) or sharding metadata ({@code config.collections},
+     * {@code config.chunks}) the migration's user may not read, so its collections' shard keys are unknown. Remedy:
+     * grant the user {@code clusterMonitor} on the source (beside {@code readAnyDatabase} and {@code backup}). Nothing
+     * was written.
+     */
+    SHARDING_METADATA_UNREADABLE(2),
     /** An unexpected internal error; the cause holds the details. */
     INTERNAL(1);
 

@@ -4,6 +4,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import dev.livemigrate.ConfigurationException;
 import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
 import dev.livemigrate.MigrationReport;
 import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationSpec;
@@ -201,6 +202,19 @@ class ShardedMigrationTest {
         assertThat(destination.client().listDatabaseNames().into(new ArrayList<>())).as("only the oplog's database").containsExactly("local");
         assertThat(to.commands()).extracting(WireProxy.Command::name)
                 .doesNotContainAnyElementsOf(Set.of("insert", "create", "createIndexes", "enableSharding", "shardCollection", "update"));
+    }
+
+    @Test
+    void aSourceWhoseShardingMetadataTheUserMayNotReadIsRefusedWithTheRemedy() {
+        seed();
+        MongosProxy from = proxy(MongosProxy.inFrontOf(source, CONFIG_COLLECTIONS, CONFIG_CHUNKS).refusingConfigReads());
+
+        assertThatThrownBy(() -> Migrations.start(spec("no-monitor", from.connectionString(), destination.connectionString()).build()))
+                .isInstanceOfSatisfying(MigrationException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.SHARDING_METADATA_UNREADABLE))
+                .hasMessage("[SHARDING_METADATA_UNREADABLE] the source is a sharded cluster whose shards and sharding metadata (listShards,"
+                        + " config.collections, config.chunks) the migration's user may not read (not authorized on config to execute"
+                        + " command { find: \"collections\" }): grant the user clusterMonitor on the source, beside readAnyDatabase and backup");
+        assertThat(destination.client().listDatabaseNames().into(new ArrayList<>())).containsExactly("local");
     }
 
     private void assertRefused(MigrationSpec.Builder spec, String message) {

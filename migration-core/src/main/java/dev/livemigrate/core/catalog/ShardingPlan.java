@@ -1,8 +1,12 @@
 package dev.livemigrate.core.catalog;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoClient;
+import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.Sharding;
+import dev.livemigrate.core.Retries;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonNumber;
@@ -18,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -67,16 +72,21 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
         }
     }
 
-    /** Asks both sides what they are and decides; reads the source's {@code config} database when it is sharded. */
+    /**
+     * Asks both sides what they are and decides; reads the source's {@code config} database when it is sharded.
+     *
+     * @throws MigrationException {@link ErrorCode#SHARDING_METADATA_UNREADABLE} when the source refuses
+     *                            {@code listShards} or the reads of its {@code config} database
+     */
     public static ShardingPlan make(Sharding sharding, MongoClient source, MongoClient destination, Map<Namespace, CollectionInfo> selected) {
-        Topology from = Topology.detect(source);
+        Topology from = readable(() -> Topology.detect(source));
         Topology to = Topology.detect(destination);
         Map<Namespace, ShardedCollections.Info> sourceSharded = new LinkedHashMap<>();
         if (from.sharded()) {
-            ShardedCollections.read(source).forEach((ns, info) -> {
+            readable(() -> ShardedCollections.read(source)).forEach((ns, info) -> {
                 if (selected.containsKey(ns)) {
                     sourceSharded.put(ns, info);
-                    List<ShardedCollections.Chunk> chunks = ShardedCollections.chunks(source, info);
+                    List<ShardedCollections.Chunk> chunks = readable(() -> ShardedCollections.chunks(source, info));
                     LOG.info("{} is sharded on the source on {}: {} chunk(s) on {}", ns, info.key().toJson(), chunks.size(),
                             chunks.stream().map(ShardedCollections.Chunk::shard).distinct().sorted().toList());
                 }
@@ -84,6 +94,19 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
         }
         return plan(sharding, sourceSharded, to, selected,
                 ns -> source.getDatabase(ns.database()).getCollection(ns.collection()).listIndexes(BsonDocument.class).into(new ArrayList<>()));
+    }
+
+    private static <T> T readable(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (MongoCommandException e) {
+            if (Retries.isTransient(e)) {
+                throw e;
+            }
+            throw new MigrationException(ErrorCode.SHARDING_METADATA_UNREADABLE, "the source is a sharded cluster whose shards and"
+                    + " sharding metadata (listShards, config.collections, config.chunks) the migration's user may not read ("
+                    + e.getErrorMessage() + "): grant the user clusterMonitor on the source, beside readAnyDatabase and backup", e);
+        }
     }
 
     /**

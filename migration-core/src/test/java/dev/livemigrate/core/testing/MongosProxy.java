@@ -46,6 +46,7 @@ public final class MongosProxy implements AutoCloseable {
     private final List<BsonDocument> configCollections;
     private final List<BsonDocument> configChunks;
     private final BsonArray versionArray;
+    private volatile boolean refuseConfigReads;
 
     private MongosProxy(EmbeddedMongo upstream, List<BsonDocument> configCollections, List<BsonDocument> configChunks,
                         BsonArray versionArray) {
@@ -73,6 +74,16 @@ public final class MongosProxy implements AutoCloseable {
     /** A mongos of a cluster that shards nothing yet (a destination). */
     public static MongosProxy empty(EmbeddedMongo upstream, int... version) {
         return version.length == 0 ? inFrontOf(upstream, List.of(), List.of()) : inFrontOf(upstream, List.of(), List.of(), version);
+    }
+
+    /**
+     * From now on, answers a {@code find} on the {@code config} database as MongoDB answers a user without the
+     * privilege: code 13, Unauthorized (src/mongo/base/error_codes.yml in mongodb/mongo), "not authorized on config
+     * to execute command".
+     */
+    public MongosProxy refusingConfigReads() {
+        refuseConfigReads = true;
+        return this;
     }
 
     public String connectionString() {
@@ -119,6 +130,11 @@ public final class MongosProxy implements AutoCloseable {
                 return WireProxy.bytes(reply);
             }
             case "find":
+                if ("config".equals(command.database()) && refuseConfigReads) {
+                    return WireProxy.bytes(new BsonDocument("ok", new BsonInt32(0)).append("errmsg", new BsonString(
+                            "not authorized on config to execute command { find: \"" + body.getString("find").getValue() + "\" }"))
+                            .append("code", new BsonInt32(13)).append("codeName", new BsonString("Unauthorized")));
+                }
                 if ("config".equals(command.database())) {
                     String collection = body.getString("find").getValue();
                     List<BsonDocument> source = collection.equals("collections") ? configCollections
