@@ -6,6 +6,7 @@ import com.mongodb.client.MongoClient;
 import dev.livemigrate.ConfigurationException;
 import dev.livemigrate.ConnectionStrings;
 import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
 import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Namespace;
@@ -142,9 +143,12 @@ public final class DefaultMigrationEngine implements MigrationEngine {
                 Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
                 mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
                 ShardingPlan.make(spec.sharding(), s, d, selected);
-            } catch (ConfigurationException e) {
-                engine.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), e.errorCode() == ErrorCode.INVALID_SHARDING_ENTRY
-                        ? "correct or remove the sharding entry" : "correct the namespace rules"));
+            } catch (MigrationException e) { // bad rules or sharding entries, or a sharded source whose metadata is unreadable
+                engine.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), switch (e.errorCode()) {
+                    case INVALID_SHARDING_ENTRY -> "correct or remove the sharding entry";
+                    case SHARDING_METADATA_UNREADABLE -> "grant the migration's user clusterMonitor on the source";
+                    default -> "correct the namespace rules";
+                }));
             }
             return Validation.run(spec, source, s, d, mapper::select, engine);
         } finally {

@@ -12,6 +12,7 @@ import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.Sharding;
+import dev.livemigrate.ValidationReport;
 import dev.livemigrate.core.testing.EmbeddedMongo;
 import dev.livemigrate.core.testing.MongosProxy;
 import dev.livemigrate.core.testing.Sessions;
@@ -215,6 +216,24 @@ class ShardedMigrationTest {
                         + " config.collections, config.chunks) the migration's user may not read (not authorized on config to execute"
                         + " command { find: \"collections\" }): grant the user clusterMonitor on the source, beside readAnyDatabase and backup");
         assertThat(destination.client().listDatabaseNames().into(new ArrayList<>())).containsExactly("local");
+    }
+
+    @Test
+    void validateReportsABadEntryAndAnUnreadableSourceAsFindingsWithTheirRemedies() {
+        seed();
+        MongosProxy to = proxy(MongosProxy.empty(destination));
+        MongosProxy refusing = proxy(MongosProxy.inFrontOf(source, CONFIG_COLLECTIONS, CONFIG_CHUNKS).refusingConfigReads());
+
+        ValidationReport entry = Migrations.validate(spec("check-1", source.connectionString(), to.connectionString())
+                .sharding(Sharding.of(false, List.of(Sharding.parseEntry("shop.missing={\"k\": 1}")))).build());
+        ValidationReport unreadable = Migrations.validate(spec("check-2", refusing.connectionString(), to.connectionString()).build());
+
+        assertThat(entry.errors()).filteredOn(f -> f.code().equals("INVALID_SHARDING_ENTRY")).singleElement().satisfies(f -> {
+            assertThat(f.message()).startsWith("[INVALID_SHARDING_ENTRY] sharding entry shop.missing={\"k\": 1}: the migration copies no");
+            assertThat(f.remedy()).isEqualTo("correct or remove the sharding entry");
+        });
+        assertThat(unreadable.errors()).filteredOn(f -> f.code().equals("SHARDING_METADATA_UNREADABLE")).singleElement()
+                .satisfies(f -> assertThat(f.remedy()).isEqualTo("grant the migration's user clusterMonitor on the source"));
     }
 
     private void assertRefused(MigrationSpec.Builder spec, String message) {
