@@ -19,6 +19,7 @@ import dev.livemigrate.core.testing.Sessions;
 import dev.livemigrate.core.testing.WireProxy;
 import org.bson.BsonDocument;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -94,13 +95,15 @@ class ShardedMigrationTest {
     @Test
     void aShardedSourceIsShardedAlikeOnAShardedDestinationBeforeItsFirstDocumentArrives() {
         seed();
-        MongosProxy from = proxy(MongosProxy.inFrontOf(source, CONFIG_COLLECTIONS, CONFIG_CHUNKS));
+        MongosProxy from = proxy(MongosProxy.inFrontOf(source, CONFIG_COLLECTIONS, CONFIG_CHUNKS).withShardKeyInEvents("region", "customerId"));
         MongosProxy to = proxy(MongosProxy.empty(destination)); // buildInfo 5.0.0: enableSharding still needed
 
         MigrationReport report;
         try (MigrationSession session = Migrations.start(spec("sharded-live", from, to).rename("shop.orders", "archive.orders2").build())) {
             Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
             source.client().getDatabase("shop").getCollection("orders").insertOne(new Document("_id", 100).append("region", "us"));
+            source.client().getDatabase("shop").getCollection("orders").updateOne(new Document("_id", 4), new Document("$set",
+                    new Document("total", 99.5)));
             source.client().getDatabase("shop").getCollection("customers").deleteOne(new Document("_id", 3));
             report = session.cutover(false);
         }
@@ -126,6 +129,11 @@ class ShardedMigrationTest {
         assertThat(from.commands("find")).filteredOn(c -> "config".equals(c.database()) && c.body().getString("find").getValue().equals("chunks"))
                 .extracting(c -> c.body().getDocument("filter"))
                 .containsExactlyInAnyOrder(BsonDocument.parse("{uuid: " + ORDERS_UUID + "}"), BsonDocument.parse("{uuid: " + CUSTOMERS_UUID + "}"));
+        // the changes made while syncing are written by their whole key, the shard key included (a replace is a delete
+        // and an insert on this destination, whose replace keeps the old field order)
+        assertThat(to.commands("delete").stream().filter(c -> c.body().getString("delete").getValue().equals("orders2"))
+                .flatMap(c -> c.documents().stream()).map(d -> new RawBsonDocument(d).getDocument("q")).toList())
+                .contains(BsonDocument.parse("{region: 'us', _id: 100}"), BsonDocument.parse("{region: 'eu', _id: 4}"));
         assertSameDocuments(source.client(), ORDERS, destination.client(), ORDERS_TARGET);
         assertSameDocuments(source.client(), CUSTOMERS, destination.client(), CUSTOMERS);
         assertSameDocuments(source.client(), NOTES, destination.client(), NOTES);

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -35,14 +36,17 @@ import java.util.stream.Collectors;
  *
  * @param keys                by source namespace, how its destination collection is sharded
  * @param unsharded           by source namespace, why a collection sharded on the source arrives unsharded
+ * @param sourceSharded       the selected collections the source shards (their change events' {@code documentKey}
+ *                            carries the shard key)
  * @param enableShardingFirst whether the destination needs {@code enableSharding} before {@code shardCollection}
  */
-public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String> unsharded, boolean enableShardingFirst) {
+public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String> unsharded, Set<Namespace> sourceSharded,
+                           boolean enableShardingFirst) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardingPlan.class);
 
     /** Nothing sharded. */
-    public static final ShardingPlan NONE = new ShardingPlan(Map.of(), Map.of(), false);
+    public static final ShardingPlan NONE = new ShardingPlan(Map.of(), Map.of(), Set.of(), false);
 
     /**
      * How one destination collection is sharded.
@@ -135,7 +139,8 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
         for (Sharding.Entry entry : sharding.entries()) {
             keys.put(entry.namespace(), fromEntry(entry, selected.get(entry.namespace()), sharding.createSupportingIndexes(), sourceIndexes));
         }
-        return keys.isEmpty() && unsharded.isEmpty() ? NONE : new ShardingPlan(keys, unsharded, destination.needsEnableSharding());
+        return keys.isEmpty() && unsharded.isEmpty() ? NONE
+                : new ShardingPlan(keys, unsharded, Set.copyOf(sourceSharded.keySet()), destination.needsEnableSharding());
     }
 
     private static ShardKey fromEntry(Sharding.Entry entry, CollectionInfo info, boolean createSupportingIndexes,
@@ -199,6 +204,11 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
 
     private static boolean ranged(BsonValue v) {
         return v instanceof BsonNumber n && n.doubleValue() == 1;
+    }
+
+    /** Whether the source shards this collection. */
+    public boolean sourceShards(Namespace source) {
+        return sourceSharded.contains(source);
     }
 
     /** How a source collection's destination collection is sharded, or {@code null}. */

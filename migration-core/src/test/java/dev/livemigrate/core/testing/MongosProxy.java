@@ -47,6 +47,7 @@ public final class MongosProxy implements AutoCloseable {
     private final List<BsonDocument> configChunks;
     private final BsonArray versionArray;
     private volatile boolean refuseConfigReads;
+    private volatile List<String> shardKeyFields = List.of();
 
     private MongosProxy(EmbeddedMongo upstream, List<BsonDocument> configCollections, List<BsonDocument> configChunks,
                         BsonArray versionArray) {
@@ -83,6 +84,19 @@ public final class MongosProxy implements AutoCloseable {
      */
     public MongosProxy refusingConfigReads() {
         refuseConfigReads = true;
+        return this;
+    }
+
+    /**
+     * From now on, puts these shard-key fields into each change event's {@code documentKey} before {@code _id}, taken
+     * from the event's {@code fullDocument} where it has them, as a mongos reports events of a sharded collection
+     * ({@code documentKey}: "For sharded collections, this field also displays the full shard key for the document",
+     * https://www.mongodb.com/docs/manual/reference/change-events/update/; the example there lists the shard key
+     * fields, then {@code _id}), and {@code _id} from the {@code fullDocument} too. Events without a {@code fullDocument}
+     * (deletes) keep the embedded server's key.
+     */
+    public MongosProxy withShardKeyInEvents(String... fields) {
+        shardKeyFields = List.of(fields);
         return this;
     }
 
@@ -129,6 +143,8 @@ public final class MongosProxy implements AutoCloseable {
                 }
                 return WireProxy.bytes(reply);
             }
+            case "aggregate", "getMore":
+                return shardKeyFields.isEmpty() ? upstream.forward() : withShardKeys(decode(upstream.forward()));
             case "find":
                 if ("config".equals(command.database()) && refuseConfigReads) {
                     return WireProxy.bytes(new BsonDocument("ok", new BsonInt32(0)).append("errmsg", new BsonString(
@@ -145,6 +161,23 @@ public final class MongosProxy implements AutoCloseable {
             default:
                 return upstream.forward();
         }
+    }
+
+    private byte[] withShardKeys(BsonDocument reply) {
+        BsonDocument cursor = reply.getDocument("cursor", new BsonDocument());
+        for (String batch : List.of("firstBatch", "nextBatch")) {
+            for (BsonValue v : cursor.getArray(batch, new BsonArray())) {
+                BsonDocument event = v.asDocument();
+                if (event.isDocument("documentKey") && event.isDocument("fullDocument") && event.getDocument("fullDocument").containsKey("_id")) {
+                    BsonDocument full = event.getDocument("fullDocument");
+                    BsonDocument key = new BsonDocument();
+                    shardKeyFields.stream().filter(full::containsKey).forEach(f -> key.put(f, full.get(f)));
+                    key.put("_id", full.get("_id")); // the embedded server's update events key by the update itself
+                    event.put("documentKey", key);
+                }
+            }
+        }
+        return WireProxy.bytes(reply);
     }
 
     private static List<BsonDocument> matching(List<BsonDocument> documents, BsonDocument filter) {
