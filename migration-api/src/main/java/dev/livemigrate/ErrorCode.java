@@ -114,6 +114,20 @@ public enum ErrorCode {
      * requests) after the retries; the message names the reason.
      */
     OPS_MANAGER_UNREACHABLE(2),
+    /**
+     * A sharding entry of the spec ({@link Sharding}) is malformed, names a collection the migration does not copy
+     * (or a view, capped or time-series collection), has no supporting index on the source while
+     * {@code createSupportingIndexes} is off, or is given for a destination that is not a sharded cluster; the
+     * message names the entry and the remedy. Nothing was written.
+     */
+    INVALID_SHARDING_ENTRY(2),
+    /**
+     * The source is a sharded cluster whose shards ({@code listShards}) or sharding metadata ({@code config.collections},
+     * {@code config.chunks}) the migration's user may not read, so its collections' shard keys are unknown. Remedy:
+     * grant the user {@code clusterMonitor} on the source (beside {@code readAnyDatabase} and {@code backup}). Nothing
+     * was written.
+     */
+    SHARDING_METADATA_UNREADABLE(2),
     /** An unexpected internal error; the cause holds the details. */
     INTERNAL(1);
 

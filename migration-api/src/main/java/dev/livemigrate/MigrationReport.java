@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a migration did, available once its session ends.
@@ -45,6 +46,10 @@ import java.util.Map;
  *                            ({@code collMod cappedSize/cappedMax} needs MongoDB 6.0), by destination
  *                            namespace, with the server's reason: they keep the larger size given for
  *                            syncing and no maximum
+ * @param sharding            how each destination collection the migration created is sharded, by destination
+ *                            namespace: {@code sharded on {key} ...}, or why a collection sharded on the source
+ *                            arrived unsharded (a destination that is no sharded cluster); empty when neither side
+ *                            is sharded
  * @since 0.1
  */
 public record MigrationReport(
@@ -66,7 +71,8 @@ public record MigrationReport(
         VerificationReport verificationReport,
         CatalogChanges catalogChanges,
         String cutoverPoint,
-        Map<String, String> cappedNotRestored) {
+        Map<String, String> cappedNotRestored,
+        Map<String, String> sharding) {
 
     /**
      * Selected collections that changed while syncing.
@@ -112,6 +118,7 @@ public record MigrationReport(
     public MigrationReport {
         indexConflicts = Map.copyOf(indexConflicts);
         cappedNotRestored = cappedNotRestored == null ? Map.of() : Map.copyOf(cappedNotRestored);
+        sharding = sharding == null ? Map.of() : Map.copyOf(sharding);
         catalogChanges = catalogChanges == null ? CatalogChanges.NONE : catalogChanges;
     }
 
@@ -125,6 +132,8 @@ public record MigrationReport(
         });
         BsonDocument capped = new BsonDocument();
         cappedNotRestored.forEach((ns, reason) -> capped.put(ns, new BsonString(reason)));
+        BsonDocument sharded = new BsonDocument();
+        new TreeMap<>(sharding).forEach((ns, how) -> sharded.put(ns, new BsonString(how)));
         BsonDocument d = new BsonDocument("type", new BsonString("report"))
                 .append("migrationId", new BsonString(migrationId))
                 .append("state", new BsonString(state.name()))
@@ -144,7 +153,8 @@ public record MigrationReport(
                 .append("verificationReport", verificationReport == null ? BsonNull.VALUE : verificationReport.toBson())
                 .append("catalogChangesDuringSync", catalogChanges.toBson())
                 .append("cutoverPoint", cutoverPoint == null ? BsonNull.VALUE : new BsonString(cutoverPoint))
-                .append("cappedNotRestored", capped);
+                .append("cappedNotRestored", capped)
+                .append("sharding", sharded);
         return d.toJson(Json.RELAXED);
     }
 

@@ -83,6 +83,7 @@ public final class MigrationSpec {
     private final java.time.Clock clock;
     private final List<MigrationListener> listeners;
     private final List<String> acceptedUnfinishedChecks;
+    private final Sharding sharding;
 
     private MigrationSpec(Builder b) {
         this.migrationId = b.migrationId;
@@ -112,6 +113,7 @@ public final class MigrationSpec {
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
         this.acceptedUnfinishedChecks = List.copyOf(b.acceptedUnfinishedChecks);
+        this.sharding = b.sharding;
     }
 
     public static Builder builder() {
@@ -144,7 +146,8 @@ public final class MigrationSpec {
                 .retryBudget(existing.retryBudget)
                 .stallTimeout(existing.stallTimeout)
                 .applyBufferBytes(existing.applyBufferBytes)
-                .clock(existing.clock);
+                .clock(existing.clock)
+                .sharding(existing.sharding);
         b.includes.addAll(existing.includes);
         b.excludes.addAll(existing.excludes);
         b.renames.putAll(existing.renames);
@@ -310,6 +313,16 @@ public final class MigrationSpec {
         return acceptedUnfinishedChecks;
     }
 
+    /**
+     * Which collections to shard on a sharded destination when the source does not say it; {@link Sharding#NONE}
+     * by default. See {@link Sharding}.
+     *
+     * @since 0.1
+     */
+    public Sharding sharding() {
+        return sharding;
+    }
+
     @Override
     public String toString() {
         return "MigrationSpec{migrationId=" + migrationId
@@ -336,7 +349,8 @@ public final class MigrationSpec {
                 + ", stallTimeout=" + stallTimeout
                 + (recopy.isEmpty() ? "" : ", recopy=" + recopy)
                 + ", applyBufferBytes=" + applyBufferBytes
-                + ", acceptedUnfinishedChecks=" + acceptedUnfinishedChecks + "}";
+                + ", acceptedUnfinishedChecks=" + acceptedUnfinishedChecks
+                + (sharding.entries().isEmpty() && !sharding.createSupportingIndexes() ? "" : ", sharding=" + sharding) + "}";
     }
 
     /** Builds a {@link MigrationSpec}; {@link #build()} checks every setting. */
@@ -369,6 +383,7 @@ public final class MigrationSpec {
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private final List<MigrationListener> listeners = new ArrayList<>();
         private final List<String> acceptedUnfinishedChecks = new ArrayList<>();
+        private Sharding sharding = Sharding.NONE;
 
         private Builder() {
         }
@@ -519,6 +534,12 @@ public final class MigrationSpec {
 
         public Builder clock(java.time.Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** See {@link MigrationSpec#sharding()}. */
+        public Builder sharding(Sharding sharding) {
+            this.sharding = Objects.requireNonNull(sharding, "sharding");
             return this;
         }
 

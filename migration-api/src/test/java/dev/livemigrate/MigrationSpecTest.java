@@ -1,5 +1,6 @@
 package dev.livemigrate;
 
+import org.bson.BsonDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +65,7 @@ class MigrationSpecTest {
                 .clock(Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC))
                 .listener(new MigrationListener() { })
                 .acceptUnfinishedCheck("oplog-window")
+                .sharding(Sharding.of(true, List.of(Sharding.parseEntry("a.x={\"k\": 1}"))))
                 .build();
     }
 
@@ -75,7 +78,7 @@ class MigrationSpecTest {
                 + " connectTimeout=PT3S, continuousSync=false, updateMode=DIFF, applyLanes=5, lagThreshold=PT7S,"
                 + " cutoverWindow=PT50H, cutoverWindowExtension=PT6H, expiryWarning=PT2H, cutoverDrainTimeout=PT3M,"
                 + " retryBudget=PT5M, stallTimeout=PT1M30S, applyBufferBytes=16777216,"
-                + " acceptedUnfinishedChecks=[oplog-window]}");
+                + " acceptedUnfinishedChecks=[oplog-window], sharding=Sharding{createSupportingIndexes=true, entries=[a.x={\"k\": 1}]}}");
     }
 
     @Test
@@ -143,6 +146,71 @@ class MigrationSpecTest {
         assertThatThrownBy(builder::build)
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC))
                 .hasMessage("[INVALID_SPEC] " + message);
+    }
+
+    /**
+     * mongosync's {@code sharding} start option, as its manual's example "Start Sync from Replica Set to Sharded
+     * Cluster" gives it (https://www.mongodb.com/docs/cluster-to-cluster-sync/current/reference/api/start/).
+     */
+    @Test
+    void readsMongosyncsShardingOptionAndWritesItBackTheSame() {
+        BsonDocument mongosync = BsonDocument.parse("{createSupportingIndexes: true, shardingEntries: [{database: 'accounts',"
+                + " collection: 'us_east', shardCollection: {key: [{location: 1}, {region: 1}]}}]}");
+
+        Sharding sharding = Sharding.fromDocument(mongosync);
+
+        assertThat(sharding.createSupportingIndexes()).isTrue();
+        assertThat(sharding.entries()).containsExactly(Sharding.parseEntry("accounts.us_east={\"location\": 1, \"region\": 1}"));
+        assertThat(sharding.entry(Namespace.parse("accounts.us_east")).key()).isEqualTo(BsonDocument.parse("{location: 1, region: 1}"));
+        assertThat(sharding.toDocument()).isEqualTo(mongosync);
+        assertThat(Sharding.fromDocument(new BsonDocument())).isEqualTo(Sharding.NONE);
+        assertThat(Sharding.parseEntry("db.coll.with.dots={\"k\": \"hashed\", \"n\": 1.0}").namespace())
+                .isEqualTo(Namespace.parse("db.coll.with.dots"));
+    }
+
+    static Stream<Arguments> badShardingEntries() {
+        return Stream.of(
+                arguments("shop.orders", "sharding entry shop.orders: it is not of the form db.collection={key}; write it as db.coll={\"field\": 1}."),
+                arguments("orders={\"k\": 1}", "sharding entry orders={\"k\": 1}: it is not of the form db.collection={key}; write it as"
+                        + " db.coll={\"field\": 1}."),
+                arguments("shop.orders={k: }", "sharding entry shop.orders={k: }: the key is not a JSON document (JSON reader was expecting a"
+                        + " value but found '}'.); write the key as {\"field\": 1}."),
+                arguments("shop.orders={}", "sharding entry shop.orders={}: the shard key is empty; give at least one field, for example"
+                        + " {\"customerId\": 1}."),
+                arguments("shop.orders={\"k\": -1}", "sharding entry shop.orders={\"k\": -1}: field 'k' is BsonInt32{value=-1}; use 1 (ranged)"
+                        + " or \"hashed\" for each field."),
+                arguments("shop.orders={\"k\": \"2d\"}", "sharding entry shop.orders={\"k\": \"2d\"}: field 'k' is BsonString{value='2d'};"
+                        + " use 1 (ranged) or \"hashed\" for each field."),
+                arguments("shop.orders={\"a\": \"hashed\", \"b\": \"hashed\"}", "sharding entry shop.orders={\"a\": \"hashed\","
+                        + " \"b\": \"hashed\"}: the key has 2 hashed fields; hash at most one field."),
+                arguments("shop.orders={\"$k\": 1}", "sharding entry shop.orders={\"$k\": 1}: '$k' is not a field name a shard key may use;"
+                        + " use a document field."),
+                arguments("config.chunks={\"k\": 1}", "sharding entry config.chunks={\"k\": 1}: config.chunks is a system namespace, never"
+                        + " migrated; name a collection of your own."));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badShardingEntries")
+    void refusesABadShardingEntryNamingIt(String text, String message) {
+        assertThatThrownBy(() -> Sharding.parseEntry(text))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SHARDING_ENTRY))
+                .hasMessage("[INVALID_SHARDING_ENTRY] " + message);
+    }
+
+    @Test
+    void refusesMalformedMongosyncEntriesAndTwoEntriesForOneCollection() {
+        assertThatThrownBy(() -> Sharding.fromDocument(BsonDocument.parse("{shardingEntries: [{database: 'shop', collection: 'orders',"
+                + " shardCollection: {key: {k: 1}}}]}")))
+                .hasMessage("[INVALID_SHARDING_ENTRY] sharding entry shardingEntries[0] {\"database\": \"shop\", \"collection\": \"orders\","
+                        + " \"shardCollection\": {\"key\": {\"k\": 1}}}: shardCollection.key is missing or not an array; give the key as an"
+                        + " array of fields, for example [{\"location\": 1}, {\"region\": 1}].");
+        assertThatThrownBy(() -> Sharding.fromDocument(BsonDocument.parse("{shardingEntries: [{database: 'shop'}]}")))
+                .hasMessageContaining("shardingEntries[0]").hasMessageContaining("database or collection is missing or not a string");
+        assertThatThrownBy(() -> Sharding.fromDocument(BsonDocument.parse("{createSupportingIndexes: 'yes'}")))
+                .hasMessage("[INVALID_SHARDING_ENTRY] sharding entry createSupportingIndexes: it is BsonString{value='yes'}; use true or false.");
+        assertThatThrownBy(() -> Sharding.of(false, List.of(Sharding.parseEntry("a.b={\"k\": 1}"), Sharding.parseEntry("a.b={\"j\": 1}"))))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SHARDING_ENTRY))
+                .hasMessage("[INVALID_SHARDING_ENTRY] sharding entry a.b={\"j\": 1}: a second entry for a.b; give one entry per collection.");
     }
 
     @Test

@@ -28,6 +28,10 @@ final class ReviewSummary {
         row(b, "exclude", list(spec.excludes(), "nothing"));
         row(b, "renames", spec.renames().isEmpty() ? "none" : String.join(", ", spec.renames().entrySet().stream()
                 .map((Map.Entry<String, String> e) -> e.getKey() + " -> " + e.getValue()).toList()));
+        if (!spec.sharding().entries().isEmpty()) {
+            row(b, "sharding", String.join(", ", spec.sharding().entries().stream().map(Object::toString).toList())
+                    + (spec.sharding().createSupportingIndexes() ? " (supporting indexes created where missing)" : ""));
+        }
         row(b, "clear destination", spec.clearDestination() ? "yes: the selected namespaces on the destination are dropped" : "no");
         row(b, "verify", spec.verify() ? "yes" : "no");
         row(b, "lag threshold", DurationText.format(spec.lagThreshold()));

@@ -48,6 +48,8 @@ final class RunCommand implements Callable<Integer> {
     Endpoints endpoints = new Endpoints();
     @CommandLine.Mixin
     Selection selection = new Selection();
+    @CommandLine.Mixin
+    ShardingOptions sharding = new ShardingOptions();
     @Option(names = "--accept-unfinished-check", paramLabel = "CHECK", description = "Start even if this pre-flight"
             + " check (by name, like oplog-window) fails or times out: its failure becomes a WARNING (repeatable).")
     List<String> acceptedUnfinishedChecks = new ArrayList<>();
@@ -104,7 +106,7 @@ final class RunCommand implements Callable<Integer> {
                         }
                     }
                 });
-        selection.applyTo(builder, spec.commandLine()).clearDestination(clearDestination);
+        sharding.applyTo(selection.applyTo(builder, spec.commandLine())).clearDestination(clearDestination);
         acceptedUnfinishedChecks.forEach(builder::acceptUnfinishedCheck);
         if (lagThreshold != null) {
             builder.lagThreshold(lagThreshold);
@@ -286,6 +288,7 @@ final class RunCommand implements Callable<Integer> {
                 r.verificationReport() == null ? "" : " (" + r.verificationReport().summary() + ")"));
         r.indexConflicts().forEach((index, keys) -> b.append(String.format(Locale.ROOT,
                 "  NOT RESTORED       unique index %s: duplicate keys %s%n", index, keys)));
+        r.sharding().forEach((ns, how) -> b.append(String.format(Locale.ROOT, "  sharding           %s: %s%n", ns, how)));
         if (r.sourceWritesBlocked()) {
             b.append("  user writes on the source stay blocked (setUserWriteBlockMode)\n");
         }

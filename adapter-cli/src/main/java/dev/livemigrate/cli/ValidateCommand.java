@@ -24,6 +24,8 @@ final class ValidateCommand implements Callable<Integer> {
     Endpoints endpoints = new Endpoints();
     @CommandLine.Mixin
     Selection selection = new Selection();
+    @CommandLine.Mixin
+    ShardingOptions sharding = new ShardingOptions();
     @Option(names = "--clear-destination", description = "Drop destination namespaces the migration writes.")
     boolean clearDestination;
     @Option(names = "--one-time-copy", description = "Check for a one-time copy instead of a live migration.")
@@ -40,7 +42,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        MigrationSpec.Builder builder = selection.applyTo(endpoints.spec().continuousSync(!oneTimeCopy).clearDestination(clearDestination), spec.commandLine());
+        MigrationSpec.Builder builder = sharding.applyTo(selection.applyTo(endpoints.spec().continuousSync(!oneTimeCopy)
+                .clearDestination(clearDestination), spec.commandLine()));
         acceptedUnfinishedChecks.forEach(builder::acceptUnfinishedCheck);
         ValidationReport report = Migrations.validate(builder.build());
         if (json) {

@@ -10,7 +10,9 @@ import dev.livemigrate.Durations;
 import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Secrets;
+import dev.livemigrate.Sharding;
 import dev.livemigrate.SourceSettings;
+import org.bson.BsonDocument;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -29,14 +31,16 @@ import java.util.function.Consumer;
  * <pre>{@code
  * {source: {uri, caFile?}, destination: {uri}, includeNamespaces: [], excludeNamespaces: [], renames: {"from": "to"},
  *  dropDestinationData: false, verify: true, lagThreshold: "10s", cutoverWindow: "120h",
- *  acceptUnfinishedChecks: [], migrationId?}
+ *  acceptUnfinishedChecks: [], migrationId?,
+ *  sharding?: {createSupportingIndexes: false, shardingEntries: [{database, collection, shardCollection: {key: [{field: 1}]}}]}}
  * }</pre>
- * {@code verify} is true unless set false; the other defaults are the library's.
+ * {@code verify} is true unless set false; the other defaults are the library's. {@code sharding} is mongosync's
+ * option of that name, read by {@link Sharding#fromDocument}: a bad entry is a problem of the field {@code sharding}.
  */
 final class MigrationBody {
 
     private static final Set<String> FIELDS = Set.of("source", "destination", "includeNamespaces", "excludeNamespaces",
-            "renames", "dropDestinationData", "verify", "lagThreshold", "cutoverWindow", "acceptUnfinishedChecks", "migrationId");
+            "renames", "dropDestinationData", "verify", "lagThreshold", "cutoverWindow", "acceptUnfinishedChecks", "migrationId", "sharding");
 
     private final ObjectNode body;
 
@@ -118,6 +122,7 @@ final class MigrationBody {
         f.duration("lagThreshold", spec::lagThreshold);
         f.duration("cutoverWindow", spec::cutoverWindow);
         f.text("migrationId", spec::migrationId);
+        f.sharding(spec);
         if (!problems.isEmpty()) {
             ObjectNode extra = JsonSupport.object();
             ArrayNode fields = extra.putArray("fields");
@@ -234,6 +239,22 @@ final class MigrationBody {
                 } else {
                     problem("renames." + e.getKey(), "must be a string (the destination pattern), not " + kind(e.getValue()));
                 }
+            }
+        }
+
+        void sharding(MigrationSpec.Builder spec) {
+            JsonNode node = body.get("sharding");
+            if (node == null || node.isNull()) {
+                return;
+            }
+            if (!node.isObject()) {
+                problem("sharding", "must be an object {\"createSupportingIndexes\": false, \"shardingEntries\": [...]}, not " + kind(node));
+                return;
+            }
+            try {
+                spec.sharding(Sharding.fromDocument(BsonDocument.parse(node.toString())));
+            } catch (ConfigurationException e) {
+                problem("sharding", e.getMessage());
             }
         }
 

@@ -6,6 +6,7 @@ import com.mongodb.client.MongoClient;
 import dev.livemigrate.ConfigurationException;
 import dev.livemigrate.ConnectionStrings;
 import dev.livemigrate.ErrorCode;
+import dev.livemigrate.MigrationException;
 import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.Namespace;
@@ -17,6 +18,7 @@ import dev.livemigrate.VerificationReport;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.NamespaceMapper;
 import dev.livemigrate.core.catalog.Selection;
+import dev.livemigrate.core.catalog.ShardingPlan;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore;
 import dev.livemigrate.core.sync.RecordedWatermark;
@@ -75,6 +77,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(sourceClient);
             NamespaceMapper mapper = NamespaceMapper.of(spec);
             Map<Namespace, Namespace> mapping = mapper.map(catalog.keySet());
+            Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
+            mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
+            ShardingPlan sharding = ShardingPlan.make(spec.sharding(), sourceClient, destinationClient, selected);
             MetadataStore metadata = new MetadataStore(destinationClient);
             BsonDocument fingerprint = fingerprint(spec);
             // read only what exists: some servers create a database when it is merely read
@@ -89,11 +94,9 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             if (validation.hasErrors()) {
                 throw refusal(validation);
             }
-            Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
-            mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
             Recopy.resolve(spec, selected, recorded.isPresent()); // refused before anything is written
             RunContext run = new RunContext(spec, new Connections(source, sourceClient, destinationClient, sourceSettings,
-                    destinationSettings), metadata, new Selection(mapper, selected, mapping, conflicts), startAt);
+                    destinationSettings), metadata, new Selection(mapper, selected, mapping, conflicts, sharding), startAt);
             DefaultMigrationSession session = new DefaultMigrationSession(run);
             session.begin();
             return session;
@@ -135,11 +138,19 @@ public final class DefaultMigrationEngine implements MigrationEngine {
             NamespaceMapper mapper = NamespaceMapper.of(spec);
             List<ValidationFinding> engine = new ArrayList<>();
             try {
-                Map<Namespace, Namespace> mapping = mapper.map(SourceCatalog.list(s).keySet());
+                Map<Namespace, CollectionInfo> catalog = SourceCatalog.list(s);
+                Map<Namespace, Namespace> mapping = mapper.map(catalog.keySet());
                 Set<String> databases = d.listDatabaseNames().into(new HashSet<>());
                 engine.addAll(conflictFindings(conflicts(d, databases, mapping, spec.migrationId()), spec.clearDestination()));
-            } catch (ConfigurationException e) {
-                engine.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), "correct the namespace rules"));
+                Map<Namespace, CollectionInfo> selected = new LinkedHashMap<>();
+                mapping.keySet().forEach(ns -> selected.put(ns, catalog.get(ns)));
+                ShardingPlan.make(spec.sharding(), s, d, selected);
+            } catch (MigrationException e) { // bad rules or sharding entries, or a sharded source whose metadata is unreadable
+                engine.add(ValidationFinding.error(e.errorCode().name(), e.getMessage(), switch (e.errorCode()) {
+                    case INVALID_SHARDING_ENTRY -> "correct or remove the sharding entry";
+                    case SHARDING_METADATA_UNREADABLE -> "grant the migration's user clusterMonitor on the source";
+                    default -> "correct the namespace rules";
+                }));
             }
             return Validation.run(spec, sides, s, d, mapper::select, engine);
         } finally {

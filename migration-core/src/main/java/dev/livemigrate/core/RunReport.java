@@ -30,6 +30,6 @@ final class RunReport {
                 cutover == null ? Map.of() : cutover.indexConflicts(), MigrationReport.Verification.of(verified), verified,
                 sync == null ? MigrationReport.CatalogChanges.NONE : sync.catalogChanges(),
                 cutover == null || cutover.cutPoint() == null ? null : cutover.cutPoint().toString(),
-                cutover == null ? Map.of() : cutover.cappedNotRestored());
+                cutover == null ? Map.of() : cutover.cappedNotRestored(), run.selection().sharding().report(run.selection().targets()));
     }
 }

@@ -52,11 +52,13 @@ public final class DestinationCollections {
 
     /**
      * Creates a collection as the run needs it: relaxed for syncing when the migration syncs, with the
-     * original size and maximum of a capped collection recorded to restore at cutover.
+     * original size and maximum of a capped collection recorded to restore at cutover, and sharded when the
+     * run's {@link ShardingPlan} says so ({@link DestinationSharding}), before any document goes in.
      */
     public static void create(RunContext run, CollectionInfo info, Namespace target) {
         boolean relax = run.spec().continuousSync();
         create(run.destination(), info, target, relax);
+        DestinationSharding.shard(run, info, target);
         if (relax && info.isCapped()) {
             BsonDocument original = new BsonDocument();
             for (String option : List.of("size", "max")) {

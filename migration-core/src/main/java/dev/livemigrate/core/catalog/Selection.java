@@ -12,9 +12,16 @@ import java.util.Map;
  * @param collections     the selected source collections and views, with their options, in catalog order
  * @param targets         each selected source namespace's destination namespace
  * @param conflictsToDrop destination namespaces to drop before the copy (clear-destination)
+ * @param sharding        which destination collections are sharded, and how
  */
 public record Selection(NamespaceMapper mapper, Map<Namespace, CollectionInfo> collections,
-                        Map<Namespace, Namespace> targets, List<Namespace> conflictsToDrop) {
+                        Map<Namespace, Namespace> targets, List<Namespace> conflictsToDrop, ShardingPlan sharding) {
+
+    /** Nothing sharded. */
+    public Selection(NamespaceMapper mapper, Map<Namespace, CollectionInfo> collections, Map<Namespace, Namespace> targets,
+                     List<Namespace> conflictsToDrop) {
+        this(mapper, collections, targets, conflictsToDrop, ShardingPlan.NONE);
+    }
 
     /** The destination namespace of a selected source namespace. */
     public Namespace target(Namespace source) {

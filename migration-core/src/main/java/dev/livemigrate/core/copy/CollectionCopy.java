@@ -96,12 +96,17 @@ public final class CollectionCopy {
 
     /**
      * Builds a copied collection's secondary indexes as the source defines them, relaxed for syncing
-     * where needed (the originals recorded); returns how many.
+     * where needed (the originals recorded); returns how many. The index that supports a shard key was
+     * built before the copy ({@link dev.livemigrate.core.catalog.DestinationSharding}) and is left alone.
      */
     static int buildIndexes(RunContext run, Namespace ns, Namespace target) {
         List<BsonDocument> indexes = new ArrayList<>();
+        String supporting = run.selection().sharding().supportingIndexName(ns);
         for (BsonDocument index : IndexSpecs.secondaryCreateSpecs(run.source().getDatabase(ns.database())
                 .getCollection(ns.collection(), BsonDocument.class).listIndexes(BsonDocument.class).into(new ArrayList<>()))) {
+            if (index.getString("name").getValue().equals(supporting)) {
+                continue;
+            }
             if (run.spec().continuousSync() && IndexRelaxation.needsRelaxing(index)) {
                 run.metadata().recordRelaxedIndex(run.id(), ns, index);
                 indexes.add(IndexRelaxation.relax(index));

@@ -31,8 +31,8 @@ public record ChangeEvent(String stream, long seq, BsonDocument resumeToken, Bso
      * @param streamNamespace the namespace of a collection-level stream, whose events may carry no
      *                        {@code ns}; {@code null} for a cluster-wide stream
      * @param idOnlyKeys      take the key from {@code _id} alone: for servers whose update events carry a
-     *                        malformed {@code documentKey} (a collection-level stream never serves a
-     *                        sharded collection, so there is no shard key to lose)
+     *                        malformed {@code documentKey}; never for a collection the source shards, whose
+     *                        key carries the shard key
      */
     public static ChangeEvent parse(String stream, long seq, RawBsonDocument raw, Namespace streamNamespace, boolean idOnlyKeys) {
         String type = raw.getString("operationType").getValue();

@@ -51,6 +51,7 @@ final class ChangeReader implements StreamProgress {
     final Namespace namespace;
     private final Function<StartPoint, ChangeStreamIterable<BsonDocument>> stream;
     private final StartPoint from;
+    private final boolean keepsShardKey;
     /** Where to reopen after a transient error: after the last event handed on, or the server's last resume point. */
     private volatile BsonDocument resumeToken;
     private final Owner owner;
@@ -70,13 +71,19 @@ final class ChangeReader implements StreamProgress {
         this.namespace = namespace;
         this.position = start.position();
         this.from = start.from();
+        this.keepsShardKey = start.keepsShardKey();
         this.stream = stream;
         this.owner = owner;
         this.thread = Threads.daemon("livemigrate-stream-" + name, this::run);
     }
 
-    /** Where a stream starts: the point it is opened from, and the cluster time that is its position meanwhile. */
-    record Start(StartPoint from, BsonTimestamp position) {
+    /**
+     * Where a stream starts: the point it is opened from, and the cluster time that is its position meanwhile; and
+     * whether a collection-level stream's events keep their whole {@code documentKey} ({@code keepsShardKey}: the
+     * source shards the collection, so the key holds the shard key that writes on a sharded destination need;
+     * otherwise the key is taken from {@code _id} alone, since some servers' update events carry a malformed one).
+     */
+    record Start(StartPoint from, BsonTimestamp position, boolean keepsShardKey) {
     }
 
     void start() {
@@ -141,7 +148,7 @@ final class ChangeReader implements StreamProgress {
         BsonDocument token = resumeToken;
         StartPoint start = token != null ? StartPoint.after(token) : from;
         try (MongoCursor<RawBsonDocument> cursor = stream.apply(start).withDocumentClass(RawBsonDocument.class).cursor()) {
-            boolean idOnlyKeys = namespace != null;
+            boolean idOnlyKeys = namespace != null && !keepsShardKey;
             while (owner.running() && !stopped) {
                 RawBsonDocument raw = cursor.tryNext();
                 if (raw == null) {

@@ -50,7 +50,8 @@ final class Readers {
         BsonTimestamp position = from != null ? from.operationTime()
                 : saved != null && saved.clusterTime() != null ? saved.clusterTime() : startAt;
         Capabilities c = caps;
-        ChangeReader reader = new ChangeReader(name, namespace, new ChangeReader.Start(start, position),
+        ChangeReader reader = new ChangeReader(name, namespace, new ChangeReader.Start(start, position,
+                namespace != null && run.selection().sharding().sourceShards(namespace)),
                 point -> c.open(run.source(), namespace, point, StreamFilter.of(run.spec().includes())), owner);
         readers.put(name, reader);
         reader.start();

@@ -2,6 +2,10 @@ package dev.livemigrate.core.sync;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.ServerAddress;
+import com.mongodb.client.model.DeleteOneModel;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.WriteModel;
 import dev.livemigrate.ErrorCode;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
@@ -12,6 +16,7 @@ import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
+import org.bson.conversions.Bson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -177,6 +182,36 @@ class ChangeApplierTest {
         assertThat(ApplyLanes.laneOf(batch.get(0), false, 16)).isEqualTo(ApplyLanes.laneOf(batch.get(1), false, 16));
     }
 
+    /**
+     * Through mongos, a sharded collection's events carry the whole shard key in {@code documentKey} ("For sharded
+     * collections, this field also displays the full shard key for the document": the update, replace and delete
+     * event pages of https://www.mongodb.com/docs/manual/reference/change-events/); two shards may each hold a
+     * document of one {@code _id} under other keys, so every write targets the whole key, never {@code _id} alone.
+     */
+    @Test
+    void anEventOfAShardedCollectionTargetsItsWholeDocumentKey() {
+        String header = "_id: {_data: '8265F0A1B2000000092B022C0100296E5A1004'}, clusterTime: {$timestamp: {t: 1710268860, i: 1}},"
+                + " ns: {db: 'shop', coll: 'orders'}, documentKey: {region: 'eu', _id: 8}";
+        List<ChangeEvent> events = new ArrayList<>();
+        for (String json : List.of(
+                "{" + header + ", operationType: 'update', updateDescription: {updatedFields: {v: 2}, removedFields: [], truncatedArrays: []}}",
+                "{" + header + ", operationType: 'replace', fullDocument: {_id: 8, region: 'eu', v: 3}}",
+                "{" + header + ", operationType: 'delete'}")) {
+            events.add(ChangeEvent.parse("cluster", events.size(), RawBsonDocument.parse(json), null, false));
+        }
+        BsonDocument wholeKey = BsonDocument.parse("{region: 'eu', _id: 8}");
+        ChangeApplier applier = applier(ChangeApplier.Mode.DIFF);
+
+        assertThat(events).allSatisfy(e -> assertThat(applier.writes(e, false)).isNotEmpty()
+                .allSatisfy(m -> assertThat(filterOf(m)).isEqualTo(wholeKey)));
+
+        insert(destination, "{_id: 8, region: 'eu', v: 1}");
+        applier.apply(events.subList(0, 1));
+        assertThat(destinationDoc(8)).isEqualTo(BsonDocument.parse("{_id: 8, region: 'eu', v: 2}"));
+        applier.apply(events.subList(1, 3));
+        assertThat(destinationDoc(8)).isNull();
+    }
+
     @Test
     void aCollatedNamespaceIsWrittenEventByEventInOrder() {
         List<ChangeEvent> batch = new ArrayList<>();
@@ -293,6 +328,19 @@ class ChangeApplierTest {
         assertThat(actual.keySet()).isEqualTo(expected.keySet()).isNotEmpty();
         expected.forEach((id, bytes) -> assertThat(actual.get(id)).as("document %s", id).isEqualTo(bytes));
         assertThat(commands.get()).as("commands for 2 batches of 1,000 events").isLessThan(150);
+    }
+
+    private static Bson filterOf(WriteModel<RawBsonDocument> model) {
+        if (model instanceof UpdateOneModel<RawBsonDocument> u) {
+            return u.getFilter();
+        }
+        if (model instanceof ReplaceOneModel<RawBsonDocument> r) {
+            return r.getFilter();
+        }
+        if (model instanceof DeleteOneModel<RawBsonDocument> d) {
+            return d.getFilter();
+        }
+        throw new AssertionError("unexpected write " + model);
     }
 
     private ChangeApplier applier(ChangeApplier.Mode mode) {
