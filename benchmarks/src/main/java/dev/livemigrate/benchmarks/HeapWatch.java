@@ -18,14 +18,18 @@ import javax.management.openmbean.CompositeData;
 /**
  * The heap of this JVM over a run: the sum of the heap pools' peak usages (what each pool held at its
  * fullest; the pools peak at different moments, so the sum is an upper bound), and, from every
- * collection's notification, the most the heap held just before a collection and just after one (the
- * live data at its largest). Collections and their pause time are counted too.
+ * collection's notification, the most the heap held just before a collection, just after one, and just
+ * after a full collection (the live data, where there was one: after a young collection the old
+ * generation still holds whatever died there since the last marking). Collections, full ones and their
+ * pause time are counted too.
  */
 final class HeapWatch {
 
     private final Set<String> heapPools = new HashSet<>();
     private final AtomicLong maxBeforeGc = new AtomicLong();
     private final AtomicLong maxAfterGc = new AtomicLong();
+    private final AtomicLong maxAfterFullGc = new AtomicLong();
+    private final AtomicLong fullCollections = new AtomicLong();
     private final AtomicLong collections = new AtomicLong();
     private final AtomicLong gcMillis = new AtomicLong();
 
@@ -44,16 +48,22 @@ final class HeapWatch {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
                 if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-                    watch.collected(GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo());
+                    GarbageCollectionNotificationInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+                    watch.collected(gc.getGcInfo(), gc.getGcAction().contains("major"));
                 }
             }, null, null);
         }
         return watch;
     }
 
-    private void collected(GcInfo info) {
+    private void collected(GcInfo info, boolean full) {
         maxBeforeGc.accumulateAndGet(heapUsed(info.getMemoryUsageBeforeGc()), Math::max);
-        maxAfterGc.accumulateAndGet(heapUsed(info.getMemoryUsageAfterGc()), Math::max);
+        long after = heapUsed(info.getMemoryUsageAfterGc());
+        maxAfterGc.accumulateAndGet(after, Math::max);
+        if (full) {
+            maxAfterFullGc.accumulateAndGet(after, Math::max);
+            fullCollections.incrementAndGet();
+        }
         collections.incrementAndGet();
         gcMillis.addAndGet(info.getDuration());
     }
@@ -85,6 +95,15 @@ final class HeapWatch {
 
     long maxAfterGc() {
         return maxAfterGc.get();
+    }
+
+    /** The most the heap held after a full collection; 0 when there was none. */
+    long maxAfterFullGc() {
+        return maxAfterFullGc.get();
+    }
+
+    long fullCollections() {
+        return fullCollections.get();
     }
 
     long collections() {

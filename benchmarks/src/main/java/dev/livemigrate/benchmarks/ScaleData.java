@@ -63,6 +63,11 @@ record ScaleData(int documents, int collections, int documentBytes) {
         return collection.equals(HOT) ? new Ids(0, HOT_DOCUMENTS, 1) : new Ids(Integer.parseInt(collection.substring(1)), bulk(), collections);
     }
 
+    /** The filter {@code {_id: id}}. */
+    static BsonDocument byId(int id) {
+        return new BsonDocument("_id", new BsonInt32(id));
+    }
+
     /** The document with this id. */
     RawBsonDocument document(int id) {
         return new RawBsonDocument(new BsonDocument("_id", new BsonInt32(id)).append("s", text(0)), new BsonDocumentCodec());

@@ -42,7 +42,7 @@ public final class ScaleEngine {
             emit("copy.documents", copied.copiedDocuments());
             emit("copy.bytes", copied.copiedBytes());
             emit("copy.heapPoolPeaks", heap.poolPeaks());
-            emit("copy.heapMaxAfterGc", heap.maxAfterGc());
+            emit("copy.heapMaxAfterFullGc", heap.maxAfterFullGc());
             emit("synced", 0);
 
             expect(commands, "start");
@@ -100,6 +100,8 @@ public final class ScaleEngine {
             emit("heap.maxBeforeGc", heap.maxBeforeGc());
             emit("heap.maxAfterGc", heap.maxAfterGc());
             emit("heap.max", Runtime.getRuntime().maxMemory());
+            emit("heap.maxAfterFullGc", heap.maxAfterFullGc());
+            emit("heap.fullCollections", heap.fullCollections());
             emit("heap.collections", heap.collections());
             emit("heap.gcMillis", heap.gcMillis());
             emit("verification", report.verification());

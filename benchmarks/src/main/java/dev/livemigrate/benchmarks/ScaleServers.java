@@ -7,7 +7,6 @@ import com.mongodb.client.model.InsertManyOptions;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.bson.BsonDocument;
-import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.RawBsonDocument;
 
@@ -107,9 +106,5 @@ public final class ScaleServers {
             to.insertMany(batch, unordered);
         }
         return bytes;
-    }
-
-    static BsonDocument filterById(int id) {
-        return new BsonDocument("_id", new BsonInt32(id));
     }
 }

@@ -58,11 +58,11 @@ final class ScaleWriter {
                     }
                     case 1 -> {
                         int id = data.bulk() - 1 - (int) deletes++;
-                        db.getCollection(data.collectionOf(id), BsonDocument.class).deleteOne(ScaleServers.filterById(id));
+                        db.getCollection(data.collectionOf(id), BsonDocument.class).deleteOne(ScaleData.byId(id));
                     }
                     default -> {
                         int id = (int) ((updates++ * 7919) % ScaleData.HOT_DOCUMENTS);
-                        db.getCollection(ScaleData.HOT, BsonDocument.class).updateOne(ScaleServers.filterById(id),
+                        db.getCollection(ScaleData.HOT, BsonDocument.class).updateOne(ScaleData.byId(id),
                                 new BsonDocument("$set", new BsonDocument("s", data.text(k))));
                     }
                 }
