@@ -48,8 +48,8 @@ final class HeapWatch {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
                 if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-                    GarbageCollectionNotificationInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-                    watch.collected(gc.getGcInfo(), gc.getGcAction().contains("major"));
+                    GarbageCollectionNotificationInfo done = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+                    watch.collected(done.getGcInfo(), done.getGcAction().contains("major"));
                 }
             }, null, null);
         }
