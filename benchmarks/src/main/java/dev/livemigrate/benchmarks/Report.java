@@ -19,7 +19,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The benchmarks' entry point ({@code java -jar benchmarks.jar quick|full [--write DIR]}): runs every
+ * The benchmarks' entry point ({@code java -jar benchmarks.jar quick|full [--write DIR]}; {@code scale} runs
+ * {@link ScaleRun} instead): runs every
  * benchmark with the profile's sizes and iterations, prints the results table with the ratios the
  * benchmarks issue asks for, and with {@code --write} puts the table into {@code DIR/benchmarks/README.md}
  * and the headline ratios into {@code DIR/README.md}, between their {@code results} markers. JMH's own
@@ -49,10 +50,16 @@ public final class Report {
         this.profile = profile;
     }
 
-    public static void main(String[] args) throws RunnerException, IOException {
+    public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: java -jar benchmarks.jar quick|full [--write REPOSITORY_ROOT]");
+            System.err.println("usage: java -jar benchmarks.jar quick|full [--write REPOSITORY_ROOT]\n"
+                    + "       java -jar benchmarks.jar scale [--documents N] [--collections N] [--document-bytes N]"
+                    + " [--writes-per-second N] [--write-seconds N] [--servers-heap SIZE] [--write REPOSITORY_ROOT]");
             System.exit(2);
+        }
+        if (args[0].equals("scale")) {
+            ScaleRun.main(Arrays.asList(args).subList(1, args.length));
+            return;
         }
         Profile profile = Profile.of(args[0]);
         Path write = null;
@@ -234,9 +241,14 @@ public final class Report {
 
     /** Replaces what stands between {@code <!-- results:begin -->} and {@code <!-- results:end -->}. */
     static void replace(Path file, String section) throws IOException {
+        replace(file, "results", section);
+    }
+
+    /** Replaces what stands between {@code <!-- NAME:begin -->} and {@code <!-- NAME:end -->}. */
+    static void replace(Path file, String name, String section) throws IOException {
         String text = Files.readString(file);
-        String begin = "<!-- results:begin -->";
-        String end = "<!-- results:end -->";
+        String begin = "<!-- " + name + ":begin -->";
+        String end = "<!-- " + name + ":end -->";
         int from = text.indexOf(begin);
         int to = text.indexOf(end);
         if (from < 0 || to < from) {
