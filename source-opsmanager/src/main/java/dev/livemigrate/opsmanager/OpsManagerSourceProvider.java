@@ -68,10 +68,7 @@ public final class OpsManagerSourceProvider implements SourceProvider {
     public Source open(SourceSettings settings) {
         URI base = baseUrl(required(settings, BASE_URL));
         String projectId = required(settings, PROJECT_ID);
-        if (!PROJECT_ID_FORM.matcher(projectId).matches()) {
-            throw new ConfigurationException(ErrorCode.INVALID_SPEC, "the ops-manager source's projectId '" + projectId
-                    + "' is not a project id: give the 24-character id from the project's settings");
-        }
+        checkProjectId(projectId);
         String clusterName = required(settings, CLUSTER_NAME);
         Optional<String> username = Optional.ofNullable(settings.properties().get(USERNAME));
         Optional<String> password = Optional.ofNullable(settings.properties().get(PASSWORD));
@@ -79,8 +76,7 @@ public final class OpsManagerSourceProvider implements SourceProvider {
             throw new ConfigurationException(ErrorCode.INVALID_SPEC, "the ops-manager source has a " + USERNAME + " without a "
                     + PASSWORD + " or the other way round: give both, or neither");
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
-        OpsManagerApi api = new OpsManagerApi(http, base, required(settings, PUBLIC_KEY), required(settings, PRIVATE_KEY));
+        OpsManagerApi api = new OpsManagerApi(http(), base, required(settings, PUBLIC_KEY), required(settings, PRIVATE_KEY));
 
         List<Document> clusters = api.list("groups/" + projectId + "/clusters", projectId);
         Document cluster = clusters.stream().filter(c -> clusterName.equals(c.getString("clusterName"))).findFirst()
@@ -107,6 +103,17 @@ public final class OpsManagerSourceProvider implements SourceProvider {
         return Source.of(clientSettings, description);
     }
 
+    static HttpClient http() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
+    }
+
+    static void checkProjectId(String projectId) {
+        if (!PROJECT_ID_FORM.matcher(projectId).matches()) {
+            throw new ConfigurationException(ErrorCode.INVALID_SPEC, "the ops-manager project id '" + projectId
+                    + "' is not a project id: give the 24-character id from the project's settings");
+        }
+    }
+
     private static SourceProvider selfManaged() {
         return ServiceLoader.load(SourceProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> SourceSettings.SELF_MANAGED.equals(p.name())).findFirst()
@@ -124,7 +131,7 @@ public final class OpsManagerSourceProvider implements SourceProvider {
         return value;
     }
 
-    private static URI baseUrl(String value) {
+    static URI baseUrl(String value) {
         try {
             URI uri = new URI(value.endsWith("/") ? value : value + "/");
             if (!("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
