@@ -158,12 +158,13 @@ public final class MigrationAgent implements AutoCloseable {
             }
         }
         ObjectNode body = JsonSupport.object().put("migrationHost", settings.name()).put("instanceId", instanceId);
-        ArrayNode statuses = body.putArray("migrations");
-        running.values().forEach(r -> statuses.add(status(r)));
         List<ObjectNode> sent;
         synchronized (results) {
             sent = List.copyOf(results);
         }
+        // the statuses after the answers: what an answered command did shows in the same call
+        ArrayNode statuses = body.putArray("migrations");
+        running.values().forEach(r -> statuses.add(status(r)));
         sent.forEach(body.withArray("results")::add);
         Instant now = Instant.now();
         boolean refresh = refreshedAt == null || refreshedAt.plus(settings.refreshInterval()).isBefore(now);

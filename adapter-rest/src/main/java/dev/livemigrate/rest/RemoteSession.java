@@ -258,7 +258,9 @@ final class RemoteSession implements MigrationSession {
 
     @Override
     public Instant extendCutoverWindow() {
-        return Instant.parse(call("extend", commandWait, false).path("expiresAt").asText());
+        Instant expires = Instant.parse(call("extend", commandWait, false).path("expiresAt").asText());
+        windowExpires = expires;
+        return expires;
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -137,6 +138,42 @@ class PushMigrationTest {
                 assertThat(stop.errorCode()).isEqualTo(ErrorCode.LINK_TOKEN_INVALID);
                 assertThat(stop.getMessage()).contains("revoked").doesNotContain(token);
                 assertNoSecret(token);
+            }
+        }
+    }
+
+    @Test
+    void extendPauseResumeAndCancelReachTheHost(@TempDir Path dir) throws Exception {
+        Served.seedOrders(source, 100);
+        try (FakeOpsManager opsManager = opsManager(); Served served = new Served(dir)) {
+            Api api = served.api;
+            try (MigrationAgent agent = MigrationAgent.start(settings(linkToken(api, "127.0.0.1"), opsManager))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/orgs/acme/availableProjects").body().size() == 1);
+                assertThat(api.post("/api/v1/migrations", push("\"migrationHost\": \"host-a\"", "\"clusterName\": \"shop\"")).status())
+                        .isEqualTo(201);
+                Instant closes = Instant.parse(served.awaitState("push", "READY_TO_CUTOVER").path("cutoverWindowExpiresAt").asText());
+
+                Api.Reply extended = api.post("/api/v1/migrations/push/extend");
+                assertThat(extended.status()).as(extended.text()).isEqualTo(200);
+                assertThat(Instant.parse(extended.body().path("cutoverWindowExpiresAt").asText())).isEqualTo(closes.plus(Duration.ofHours(24)));
+
+                Api.Reply paused = api.post("/api/v1/migrations/push/pause");
+                assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+                assertThat(paused.body().path("state").asText()).isEqualTo("PAUSED");
+                // the host's engine refuses a second pause: its code comes back as the answer
+                Api.Reply again = api.post("/api/v1/migrations/push/pause");
+                assertError(again, 409, "INVALID_STATE");
+                assertThat(again.body().path("detail").asText())
+                        .isEqualTo("[INVALID_STATE] cannot pause while migration 'push' is PAUSED: that needs SYNCING or READY_TO_CUTOVER");
+
+                assertThat(api.post("/api/v1/migrations/push/resume").status()).isEqualTo(200);
+                served.awaitState("push", "READY_TO_CUTOVER");
+                assertThat(api.post("/api/v1/migrations/push/cancel").status()).isEqualTo(202);
+                served.awaitState("push", "CANCELLED");
+                await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/migrations/push/report").status() == 200);
+                assertThat(api.get("/api/v1/migrations/push/report").body().path("state").asText()).isEqualTo("CANCELLED");
+                // cancelling leaves the migrated data in place
+                assertThat(destination.client().getDatabase("shop").getCollection("orders").countDocuments()).isEqualTo(100);
             }
         }
     }
