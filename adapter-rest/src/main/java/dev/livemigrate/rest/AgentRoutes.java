@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>{@code POST /api/v1/agent/poll} with {@code {migrationHost, instanceId, projects?, migrations: [{id, attempt,
  * state, progress?, cutoverWindowExpiresAt?, failure?}], results: [{commandId, migrationId, ok, failure?,
- * expiresAt?}]}}: records the call (a second agent of a connected host's name gets 409
+ * expiresAt?}], validations: [{id, findings}]}}: records the call (a second agent of a connected host's name gets 409
  * {@code MIGRATION_HOST_CONFLICT}), the projects when sent, each migration's status and each command's answer; answers
- * {@code {org, jobs: [{id, attempt, clusterName, body}], commands: [{commandId, migrationId, verb, blockWrites}]}}:
- * the push migrations the host should be running, and what to do on them.</li>
+ * {@code {org, jobs: [{id, attempt, clusterName, body}], commands: [{commandId, migrationId, verb, blockWrites}],
+ * validations?: [{id, clusterName, body}]}}: the push migrations the host should be running, what to do on them, and
+ * the pre-flight checks to run.</li>
  * <li>{@code POST /api/v1/agent/migrations/{id}/report} with the final report of a migration of the host.</li>
  * <li>{@code GET /api/v1/orgs/{orgId}/availableProjects} (API token): {@link MigrationHosts#available}.</li>
  * </ul>
@@ -61,6 +62,7 @@ final class AgentRoutes {
                 session.answer(result);
             }
         }
+        body.path("validations").forEach(result -> hosts.validated(org, host, result));
         ObjectNode answer = JsonSupport.object().put("org", org);
         ArrayNode jobs = answer.putArray("jobs");
         ArrayNode commands = answer.putArray("commands");
@@ -68,6 +70,7 @@ final class AgentRoutes {
             jobs.add(session.jobJson());
             session.takeCommands().forEach(commands::add);
         }
+        hosts.takeValidations(org, host).forEach(answer.withArray("validations")::add);
         return Response.ok(answer);
     }
 

@@ -10,6 +10,8 @@ import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.SourceSettings;
+import dev.livemigrate.ValidationFinding;
+import dev.livemigrate.ValidationReport;
 import dev.livemigrate.opsmanager.OpsManagerProjects;
 import dev.livemigrate.opsmanager.OpsManagerSourceProvider;
 import org.slf4j.Logger;
@@ -36,7 +38,8 @@ import java.util.concurrent.TimeoutException;
  * address fails the start with the control plane's code), then every poll interval it sends {@code POST
  * /api/v1/agent/poll} with the status of each migration it runs, the answers to the commands it ran, and (at start
  * and every refresh interval) its projects as {@link OpsManagerProjects} reads them; the answer holds the jobs it should
- * run and the commands to run on them. A job is run with the library ({@link Migrations#start}) on an
+ * run, the commands to run on them, and validations to run ({@link Migrations#validate}), whose findings go back with
+ * a later poll. A job is run with the library ({@link Migrations#start}) on an
  * {@code ops-manager} source made of the job's project and cluster and this host's API key: the data goes from the
  * source to the destination over the MongoDB protocol, never through the control plane, which gets figures only.
  * A migration that ended has its report sent ({@code POST /api/v1/agent/migrations/{id}/report}) before its end state.
@@ -68,7 +71,9 @@ public final class MigrationAgent implements AutoCloseable {
     private final String org;
     private final String instanceId = UUID.randomUUID().toString();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /** Answers to commands, and findings of validations, for the next poll; both guarded by {@code results}. */
     private final List<ObjectNode> results = new ArrayList<>();
+    private final List<ObjectNode> validated = new ArrayList<>();
     private final ScheduledExecutorService poller;
     private final ExecutorService work;
     private final CompletableFuture<MigrationException> stopped = new CompletableFuture<>();
@@ -159,9 +164,12 @@ public final class MigrationAgent implements AutoCloseable {
         }
         ObjectNode body = JsonSupport.object().put("migrationHost", settings.name()).put("instanceId", instanceId);
         List<ObjectNode> sent;
+        List<ObjectNode> sentValidations;
         synchronized (results) {
             sent = List.copyOf(results);
+            sentValidations = List.copyOf(validated);
         }
+        sentValidations.forEach(body.withArray("validations")::add);
         // the statuses after the answers: what an answered command did shows in the same call
         ArrayNode statuses = body.putArray("migrations");
         running.values().forEach(r -> statuses.add(status(r)));
@@ -177,6 +185,7 @@ public final class MigrationAgent implements AutoCloseable {
         }
         synchronized (results) {
             results.removeAll(sent);
+            validated.removeAll(sentValidations);
         }
         for (JsonNode job : answer.path("jobs")) {
             Running r = running.get(job.path("id").asText());
@@ -185,6 +194,7 @@ public final class MigrationAgent implements AutoCloseable {
             }
         }
         answer.path("commands").forEach(c -> work.execute(() -> run(c)));
+        answer.path("validations").forEach(v -> work.execute(() -> validate(v)));
     }
 
     /** {@code [{projectId, name, deployments}]} of the configured projects; one that cannot be read is logged and left out. */
@@ -228,19 +238,7 @@ public final class MigrationAgent implements AutoCloseable {
                 previous.session.close();
             }
             try {
-                MigrationBody body = MigrationBody.parse(job.path("body"));
-                SourceSettings.Builder source = SourceSettings.builder().kind(OpsManagerSourceProvider.KIND)
-                        .property(OpsManagerSourceProvider.BASE_URL, settings.opsManagerUrl())
-                        .property(OpsManagerSourceProvider.PUBLIC_KEY, settings.publicKey())
-                        .property(OpsManagerSourceProvider.PRIVATE_KEY, settings.privateKey())
-                        .property(OpsManagerSourceProvider.PROJECT_ID, body.pushSource("projectId"))
-                        .property(OpsManagerSourceProvider.CLUSTER_NAME, job.path("clusterName").asText());
-                for (String name : List.of(OpsManagerSourceProvider.USERNAME, OpsManagerSourceProvider.PASSWORD, OpsManagerSourceProvider.CA_FILE)) {
-                    if (body.pushSource(name) != null) {
-                        source.property(name, body.pushSource(name));
-                    }
-                }
-                MigrationSpec spec = body.spec().source(source.build()).build();
+                MigrationSpec spec = spec(job);
                 LOG.info("migration {} (attempt {}) starts on {}", r.id, r.attempt, settings.name());
                 r.session = Migrations.start(spec);
             } catch (MigrationException e) {
@@ -250,6 +248,44 @@ public final class MigrationAgent implements AutoCloseable {
                 r.startFailure = new MigrationException(e.code(), e.getMessage());
             }
         });
+    }
+
+    /**
+     * The spec of a job or validation {@code {clusterName, body}}: the body's destination, selection and options, and an
+     * {@code ops-manager} source of its project and the job's cluster, read with this host's API key.
+     */
+    private MigrationSpec spec(JsonNode job) {
+        MigrationBody body = MigrationBody.parse(job.path("body"));
+        SourceSettings.Builder source = SourceSettings.builder().kind(OpsManagerSourceProvider.KIND)
+                .property(OpsManagerSourceProvider.BASE_URL, settings.opsManagerUrl())
+                .property(OpsManagerSourceProvider.PUBLIC_KEY, settings.publicKey())
+                .property(OpsManagerSourceProvider.PRIVATE_KEY, settings.privateKey())
+                .property(OpsManagerSourceProvider.PROJECT_ID, body.pushSource("projectId"))
+                .property(OpsManagerSourceProvider.CLUSTER_NAME, job.path("clusterName").asText());
+        for (String name : List.of(OpsManagerSourceProvider.USERNAME, OpsManagerSourceProvider.PASSWORD, OpsManagerSourceProvider.CA_FILE)) {
+            if (body.pushSource(name) != null) {
+                source.property(name, body.pushSource(name));
+            }
+        }
+        return body.spec().source(source.build()).build();
+    }
+
+    /** Runs every pre-flight check of a validation the control plane sent, and queues the findings. */
+    private void validate(JsonNode validation) {
+        ValidationReport report;
+        try {
+            report = Migrations.validate(spec(validation));
+        } catch (MigrationException e) {
+            report = new ValidationReport(List.of(ValidationFinding.error(e.errorCode().name(), Errors.redact(e.getMessage()),
+                    "correct the migration body and validate again")));
+        } catch (ApiException e) {
+            report = new ValidationReport(List.of(ValidationFinding.error(e.code().name(), e.getMessage(), "correct the migration body")));
+        }
+        ObjectNode result = JsonSupport.object().put("id", validation.path("id").asText());
+        result.set("findings", Errors.findings(report.findings()));
+        synchronized (results) {
+            validated.add(result);
+        }
     }
 
     /** Runs a command on its session and queues the answer. */

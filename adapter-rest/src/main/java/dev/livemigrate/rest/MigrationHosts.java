@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livemigrate.ConfigurationException;
 import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
+import dev.livemigrate.ValidationFinding;
+import dev.livemigrate.ValidationReport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The migration hosts the control plane knows, by organization: when each last called ({@link #seen}; a host is
@@ -37,10 +42,15 @@ final class MigrationHosts implements RemoteSession.Presence {
     private record Reported(JsonNode project, Instant at) {
     }
 
+    private record Validation(String org, String host, ObjectNode job, CompletableFuture<ValidationReport> report, boolean[] sent) {
+    }
+
     private final Map<String, Map<String, Host>> hosts = new TreeMap<>();
     /** org → host → projectId → what the host reported. */
     private final Map<String, Map<String, Map<String, Reported>>> projects = new TreeMap<>();
     private final Map<String, RemoteSession> sessions = new LinkedHashMap<>();
+    /** Validations waiting for their host: sent with its next poll, answered with a later one. */
+    private final Map<String, Validation> validations = new LinkedHashMap<>();
     private final Duration offlineAfter;
     private final Clock clock;
 
@@ -131,6 +141,52 @@ final class MigrationHosts implements RemoteSession.Presence {
         throw new ConfigurationException(ErrorCode.OPS_MANAGER_CLUSTER_NOT_FOUND, "project '" + projectId + "' as migration host '"
                 + host + "' reported it has no cluster " + (clusterId != null ? "of id '" + clusterId + "'" : "named '" + clusterName + "'")
                 + "; it has " + names + ": give one of these");
+    }
+
+    /**
+     * Asks the host to run every pre-flight check of a push migration (the host alone reaches the source); the
+     * future completes with its findings, or with a {@code MIGRATION_HOST_OFFLINE} ERROR finding when the host has not
+     * answered within {@code wait}.
+     */
+    synchronized CompletableFuture<ValidationReport> validate(String org, String host, String clusterName, ObjectNode body, Duration wait) {
+        String id = UUID.randomUUID().toString();
+        ObjectNode job = JsonSupport.object().put("id", id).put("clusterName", clusterName);
+        job.set("body", body);
+        CompletableFuture<ValidationReport> report = new CompletableFuture<ValidationReport>().completeOnTimeout(new ValidationReport(
+                List.of(ValidationFinding.error(ErrorCode.MIGRATION_HOST_OFFLINE.name(), "migration host '" + host + "' did not run the"
+                        + " checks within " + wait.toSeconds() + " s", "check that livemigrate agent runs on it, then validate again"))),
+                wait.toMillis(), TimeUnit.MILLISECONDS);
+        validations.put(id, new Validation(org, host, job, report, new boolean[1]));
+        report.whenComplete((r, e) -> forget(id));
+        return report;
+    }
+
+    private synchronized void forget(String id) {
+        validations.remove(id);
+    }
+
+    /** The validations the host has not been sent yet, marked sent. */
+    synchronized List<ObjectNode> takeValidations(String org, String host) {
+        List<ObjectNode> taken = new ArrayList<>();
+        validations.values().stream().filter(v -> v.org().equals(org) && v.host().equals(host) && !v.sent()[0]).forEach(v -> {
+            v.sent()[0] = true;
+            taken.add(v.job());
+        });
+        return taken;
+    }
+
+    /** The host's findings for a validation it was sent: {@code {id, findings: [{code, severity, message, remedy}]}}. */
+    void validated(String org, String host, JsonNode result) {
+        Validation v;
+        synchronized (this) {
+            v = validations.get(result.path("id").asText());
+        }
+        if (v != null && v.org().equals(org) && v.host().equals(host)) {
+            List<ValidationFinding> findings = new ArrayList<>();
+            result.path("findings").forEach(f -> findings.add(new ValidationFinding(f.path("code").asText(),
+                    ValidationFinding.Severity.valueOf(f.path("severity").asText()), f.path("message").asText(), f.path("remedy").asText())));
+            v.report().complete(new ValidationReport(findings));
+        }
     }
 
     synchronized void assign(RemoteSession session) {

@@ -9,6 +9,7 @@ import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
+import dev.livemigrate.ValidationReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -175,6 +177,19 @@ final class MigrationRegistry implements AutoCloseable {
         } finally {
             m.resuming = false;
         }
+    }
+
+    /**
+     * Has the migration host of a push migration run its pre-flight checks.
+     *
+     * @throws MigrationException MIGRATION_HOST_OFFLINE, OPS_MANAGER_PROJECT_NOT_FOUND or OPS_MANAGER_CLUSTER_NOT_FOUND
+     *                            as for {@link #create}
+     */
+    CompletableFuture<ValidationReport> validatePush(MigrationBody body) {
+        String org = body.pushSource("orgId");
+        String host = body.pushSource("migrationHost");
+        String cluster = hosts.clusterName(org, host, body.pushSource("projectId"), body.pushSource("clusterId"), body.pushSource("clusterName"));
+        return hosts.validate(org, host, cluster, body.json(), AGENT_WAIT.multipliedBy(4));
     }
 
     /** Assigns a push migration to its host's agent (a new attempt when {@code fresh}) and waits for it to start. */

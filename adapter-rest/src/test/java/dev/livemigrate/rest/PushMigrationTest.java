@@ -149,6 +149,13 @@ class PushMigrationTest {
             Api api = served.api;
             try (MigrationAgent agent = MigrationAgent.start(settings(linkToken(api, "127.0.0.1"), opsManager))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/orgs/acme/availableProjects").body().size() == 1);
+                // the checks run on the host, which reaches the source; the control plane keeps the findings by id
+                Api.Reply validation = api.post("/api/v1/migrations/validate", push("\"migrationHost\": \"host-a\"", "\"clusterName\": \"shop\""));
+                assertThat(validation.status()).as(validation.text()).isEqualTo(200);
+                assertThat(validation.body().path("status").asText()).as(validation.text()).isEqualTo("SUCCESS");
+                assertThat(validation.body().path("findings")).isNotEmpty()
+                        .allSatisfy(f -> assertThat(f.path("severity").asText()).isNotEqualTo("ERROR"));
+                assertThat(api.get("/api/v1/migrations/validate/" + validation.body().path("id").asText()).body()).isEqualTo(validation.body());
                 assertThat(api.post("/api/v1/migrations", push("\"migrationHost\": \"host-a\"", "\"clusterName\": \"shop\"")).status())
                         .isEqualTo(201);
                 Instant closes = Instant.parse(served.awaitState("push", "READY_TO_CUTOVER").path("cutoverWindowExpiresAt").asText());
@@ -199,7 +206,11 @@ class PushMigrationTest {
             String token = linkToken(served.api, "127.0.0.1");
             try (MigrationAgent agent = MigrationAgent.start(settings(token, opsManager))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> served.api.get("/api/v1/orgs/acme/availableProjects").body().size() == 1);
-                // a monitored cluster's user: the embedded server knows no user, so the host's start is refused
+                // a monitored cluster's user: the embedded server knows no user, so the host's checks and start are refused
+                Api.Reply validation = keep(served.api.post("/api/v1/migrations/validate", push("\"migrationHost\": \"host-a\"",
+                        "\"clusterName\": \"shop\", \"username\": \"migrator\", \"password\": \"" + PASSWORD + "\"")));
+                assertThat(validation.body().path("status").asText()).as(validation.text()).isEqualTo("FAILED");
+                assertThat(validation.body().path("findings").get(0).path("code").asText()).isEqualTo("SOURCE_AUTHENTICATION_FAILED");
                 Api.Reply refused = keep(served.api.post("/api/v1/migrations", push("\"migrationHost\": \"host-a\"",
                         "\"clusterName\": \"shop\", \"username\": \"migrator\", \"password\": \"" + PASSWORD + "\"")));
                 // the host's refusal, relayed with its code; the connection string it names has the password hidden
@@ -224,7 +235,7 @@ class PushMigrationTest {
             assertThat(fields).containsExactlyInAnyOrder("source.uri", "source.projectId", "source.clusterId", "source.password");
             assertThat(reply.text()).doesNotContain(PASSWORD);
             assertError(served.api.post("/api/v1/migrations/validate", push("\"migrationHost\": \"h\"", "\"clusterName\": \"shop\"")),
-                    400, "INVALID_REQUEST");
+                    503, "MIGRATION_HOST_OFFLINE");
         }
     }
 
