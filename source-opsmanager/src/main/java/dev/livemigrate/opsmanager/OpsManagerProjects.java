@@ -89,6 +89,20 @@ public final class OpsManagerProjects {
         return new Project(projectId, group.getString("name"), deployments);
     }
 
+    /**
+     * The MongoDB Agent's version when automation manages a process on one of the hosts ({@code agentVersion.name} of
+     * the automation configuration), else {@code null}.
+     */
+    static String agentVersion(Optional<Document> automation, List<Document> hosts) {
+        if (automation.isEmpty() || !(automation.get().get("agentVersion") instanceof Document version)) {
+            return null;
+        }
+        boolean managed = automation.get().getList("processes", Document.class, List.of()).stream().anyMatch(p -> hosts.stream()
+                .anyMatch(h -> Objects.equals(p.getString("hostname"), h.getString("hostname"))
+                        && String.valueOf(port(p)).equals(String.valueOf(Objects.requireNonNullElse(h.get("port"), 27017)))));
+        return managed ? version.getString("name") : null;
+    }
+
     /** {@code args2_6.net.port} of an automation process, 27017 when unset. */
     private static Object port(Document process) {
         Document args = process.get("args2_6", Document.class);

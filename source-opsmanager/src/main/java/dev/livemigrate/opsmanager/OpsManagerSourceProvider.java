@@ -8,6 +8,7 @@ import dev.livemigrate.Secrets;
 import dev.livemigrate.SourceSettings;
 import dev.livemigrate.spi.Source;
 import dev.livemigrate.spi.SourceProvider;
+import dev.livemigrate.spi.Validator;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,11 @@ import java.util.stream.Collectors;
  * ({@code GET /groups/{id}/hosts?clusterId=...}) and builds a connection string with every member (the
  * {@code mongos} hosts of a sharded cluster), {@code replicaSet=} for a replica set, {@code tls=true} when the hosts
  * have TLS on, and the credentials given. The connection string is then opened by the {@code self-managed} provider,
- * so CA files and connection-string errors are handled the same way. The private key and the password never appear
- * in messages, logs or {@link Source#description()}.
+ * so CA files and connection-string errors are handled the same way (a CA file missing or unreadable on this host is
+ * the ERROR {@code CA_FILE_UNREADABLE} of validation). When the key may read the automation configuration and
+ * automation manages the cluster, the source's own check ({@link AgentVersionCheck}) warns on a MongoDB Agent older
+ * than live migration needs. The private key and the password never appear in messages, logs or
+ * {@link Source#description()}.
  */
 @AutoService(SourceProvider.class)
 public final class OpsManagerSourceProvider implements SourceProvider {
@@ -55,6 +59,10 @@ public final class OpsManagerSourceProvider implements SourceProvider {
     public static final String USERNAME = "username";
     public static final String PASSWORD = "password";
     public static final String CA_FILE = "caFile";
+
+    /** What {@link #open} resolved: the record's accessors are the source's methods. */
+    private record Resolved(MongoClientSettings clientSettings, String description, List<Validator> validators) implements Source {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(OpsManagerSourceProvider.class);
     private static final Pattern PROJECT_ID_FORM = Pattern.compile("[A-Za-z0-9_-]+");
@@ -100,7 +108,9 @@ public final class OpsManagerSourceProvider implements SourceProvider {
         try (Source delegate = selfManaged().open(selfManaged.build())) {
             clientSettings = delegate.clientSettings();
         }
-        return Source.of(clientSettings, description);
+        String agentVersion = OpsManagerProjects.agentVersion(api.optional("groups/" + projectId + "/automationConfig", projectId), hosts);
+        Validator agentCheck = new AgentVersionCheck(clusterName, agentVersion, AgentVersionCheck.isCloudManager(base));
+        return new Resolved(clientSettings, description, List.of(agentCheck));
     }
 
     static HttpClient http() {
