@@ -145,7 +145,7 @@ class PushMigrationTest {
     @Test
     void extendPauseResumeAndCancelReachTheHost(@TempDir Path dir) throws Exception {
         Served.seedOrders(source, 100);
-        try (FakeOpsManager opsManager = opsManager(); Served served = new Served(dir)) {
+        try (FakeOpsManager opsManager = opsManager("12.0.10.7591-1"); Served served = new Served(dir)) {
             Api api = served.api;
             try (MigrationAgent agent = MigrationAgent.start(settings(linkToken(api, "127.0.0.1"), opsManager))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/orgs/acme/availableProjects").body().size() == 1);
@@ -154,7 +154,11 @@ class PushMigrationTest {
                 assertThat(validation.status()).as(validation.text()).isEqualTo(200);
                 assertThat(validation.body().path("status").asText()).as(validation.text()).isEqualTo("SUCCESS");
                 assertThat(validation.body().path("findings")).isNotEmpty()
-                        .allSatisfy(f -> assertThat(f.path("severity").asText()).isNotEqualTo("ERROR"));
+                        .allSatisfy(f -> assertThat(f.path("severity").asText()).isNotEqualTo("ERROR"))
+                        .anySatisfy(f -> { // the source's own check, run on the host with what Ops Manager said
+                            assertThat(f.path("code").asText()).isEqualTo("OPS_MANAGER_AGENT_OUTDATED");
+                            assertThat(f.path("severity").asText()).isEqualTo("WARNING");
+                        });
                 assertThat(api.get("/api/v1/migrations/validate/" + validation.body().path("id").asText()).body()).isEqualTo(validation.body());
                 assertThat(api.post("/api/v1/migrations", push("\"migrationHost\": \"host-a\"", "\"clusterName\": \"shop\"")).status())
                         .isEqualTo(201);
@@ -240,9 +244,13 @@ class PushMigrationTest {
     }
 
     private FakeOpsManager opsManager() throws Exception {
+        return opsManager("12.0.11.7606-1");
+    }
+
+    private FakeOpsManager opsManager(String agentVersion) throws Exception {
         return new FakeOpsManager(PUBLIC_KEY, PRIVATE_KEY, PROJECT)
                 .cluster("shop", null, "REPLICA_SET", List.of(host("127.0.0.1", source.port(), null, false)))
-                .automation("12.0.11.7606-1", "7.0.12", "7.0", 1024, "127.0.0.1:" + source.port());
+                .automation(agentVersion, "7.0.12", "7.0", 1024, "127.0.0.1:" + source.port());
     }
 
     private AgentSettings settings(String token, FakeOpsManager opsManager) {
