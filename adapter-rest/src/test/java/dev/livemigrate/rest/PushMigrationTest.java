@@ -205,6 +205,25 @@ class PushMigrationTest {
     }
 
     @Test
+    void aSecondAgentWithAConnectedOnesNameIsStopped(@TempDir Path dir) throws Exception {
+        try (FakeOpsManager opsManager = opsManager(); Served served = new Served(dir)) {
+            String token = linkToken(served.api, "127.0.0.1");
+            try (MigrationAgent first = MigrationAgent.start(settings(token, opsManager))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> served.api.get("/api/v1/orgs/acme/availableProjects").body().size() == 1);
+                try (MigrationAgent second = MigrationAgent.start(settings(token, opsManager))) {
+                    MigrationException stop = second.awaitStop(Duration.ofSeconds(30));
+                    assertThat(stop.errorCode()).isEqualTo(ErrorCode.MIGRATION_HOST_CONFLICT);
+                    assertThat(stop.getMessage()).contains("another agent named 'host-a' of organization 'acme' is connected");
+                }
+                // the first goes on
+                assertThat(keep(served.api.get("/api/v1/orgs/acme/availableProjects")).body().get(0).path("migrationHosts").get(0).asText())
+                        .isEqualTo("host-a");
+            }
+            assertNoSecret(token);
+        }
+    }
+
+    @Test
     void theTypedPasswordIsNeverEchoed(@TempDir Path dir) throws Exception {
         try (FakeOpsManager opsManager = opsManager(); Served served = new Served(dir)) {
             String token = linkToken(served.api, "127.0.0.1");
