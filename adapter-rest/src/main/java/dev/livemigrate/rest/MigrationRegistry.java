@@ -205,6 +205,9 @@ final class MigrationRegistry implements AutoCloseable {
         int attempt = previous == null ? 1 : previous.attempt() + (fresh ? 1 : 0);
         m.job = new RemoteSession.Job(org, host, projectId, cluster, attempt);
         RemoteSession session = new RemoteSession(spec, m.job, m.body.json(), hosts, AGENT_WAIT);
+        if (!fresh) {
+            session.restore(m.lastState);
+        }
         hosts.assign(session);
         LOG.info("migration {} assigned to migration host {} of organization {} (attempt {})", m.id, host, org, attempt);
         if (fresh) {
@@ -244,13 +247,18 @@ final class MigrationRegistry implements AutoCloseable {
         store.save(all());
     }
 
-    /** Closes every session: each stops where it is and stays resumable by id; then the webhook. */
+    /**
+     * Closes every session: each stops where it is and stays resumable by id (a push migration goes on on its host);
+     * then the webhook.
+     */
     @Override
     public void close() {
         closed = true;
         for (ManagedMigration m : all()) {
             MigrationSession s = m.session;
-            if (s != null && !s.state().isTerminal()) {
+            if (s instanceof RemoteSession) {
+                LOG.info("migration {} goes on on its migration host; the server follows it again when it starts", m.id);
+            } else if (s != null && !s.state().isTerminal()) {
                 s.close();
                 LOG.info("migration {} stopped; it resumes when the server starts again", m.id);
             }

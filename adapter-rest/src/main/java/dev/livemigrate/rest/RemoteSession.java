@@ -81,6 +81,12 @@ final class RemoteSession implements MigrationSession {
         return job;
     }
 
+    /** Attached again after a restart: shows the state last seen (started long ago) until the host's next call. */
+    void restore(MigrationState last) {
+        state = last;
+        started.complete(null);
+    }
+
     /** The job as the agent receives it: {@code {id, attempt, clusterName, body}}. */
     ObjectNode jobJson() {
         ObjectNode o = JsonSupport.object().put("id", migrationId()).put("attempt", job.attempt()).put("clusterName", job.clusterName());

@@ -190,6 +190,37 @@ class PushMigrationTest {
     }
 
     @Test
+    void aRestartedControlPlaneFollowsThePushMigrationAgain(@TempDir Path dir) throws Exception {
+        MongoCollection<Document> orders = Served.seedOrders(source, 100);
+        try (FakeOpsManager opsManager = opsManager()) {
+            ControlPlane plane = ControlPlane.start(ServeOptions.of(dir, Served.TOKEN).withPort(0));
+            int port = plane.uri().getPort();
+            String token = linkToken(new Api(plane.uri(), Served.TOKEN), "127.0.0.1");
+            try (MigrationAgent agent = MigrationAgent.start(settings(token, opsManager))) {
+                Api api = new Api(plane.uri(), Served.TOKEN);
+                await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/orgs/acme/availableProjects").body().size() == 1);
+                assertThat(api.post("/api/v1/migrations", push("\"migrationHost\": \"host-a\"", "\"clusterName\": \"shop\"")).status())
+                        .isEqualTo(201);
+                await().atMost(Duration.ofMinutes(1)).until(() -> api.get("/api/v1/migrations/push").body().path("state").asText()
+                        .equals("READY_TO_CUTOVER"));
+                plane.close();
+                orders.insertOne(new Document("_id", 5000).append("code", "while-down")); // the host keeps syncing
+
+                // the same address (the token carries it) and data directory: the migration is followed again
+                try (ControlPlane again = ControlPlane.start(ServeOptions.of(dir, Served.TOKEN).withPort(port))) {
+                    Api restarted = new Api(again.uri(), Served.TOKEN);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> restarted.get("/api/v1/migrations/push").body()
+                            .path("readyForCutover").asBoolean());
+                    assertThat(keep(restarted.put("/api/v1/migrations/push/cutover", "{\"writesStopped\": true}")).status()).isEqualTo(202);
+                    await().atMost(Duration.ofMinutes(1)).until(() -> restarted.get("/api/v1/migrations/push").body().path("state")
+                            .asText().equals("COMPLETED"));
+                }
+            }
+        }
+        assertSameDocuments(source.client(), ORDERS, destination.client(), ORDERS);
+    }
+
+    @Test
     void theHostsHelloFromOutsideTheAccessListIsRefused(@TempDir Path dir) throws Exception {
         try (FakeOpsManager opsManager = opsManager(); Served served = new Served(dir)) {
             String token = linkToken(served.api, "10.0.0.0/24");
