@@ -128,6 +128,17 @@ public enum ErrorCode {
      * was written.
      */
     SHARDING_METADATA_UNREADABLE(2),
+     * A push migration names a migration host that is not connected to the control plane (it never called, or has not
+     * called for longer than it should), or the host stopped answering while the control plane waited for it. Remedy:
+     * start {@code livemigrate agent} on that host with the organization's link-token, or name a connected host
+     * ({@code GET /api/v1/orgs/{orgId}/availableProjects} lists them).
+     */
+    MIGRATION_HOST_OFFLINE(1),
+    /**
+     * A second migration-host agent called with the name of one that is connected; it was refused. Remedy: give each
+     * agent its own {@code --name}, or stop the other one.
+     */
+    MIGRATION_HOST_CONFLICT(2),
     /** An unexpected internal error; the cause holds the details. */
     INTERNAL(1);
 

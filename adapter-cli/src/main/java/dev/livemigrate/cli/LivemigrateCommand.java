@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = LivemigrateCommand.Version.class,
         description = "Moves a live MongoDB deployment to another one with near-zero downtime.",
-        subcommands = {RunCommand.class, ValidateCommand.class, VerifyCommand.class, ServeCommand.class, LinkCommand.class, DemoCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, VerifyCommand.class, ServeCommand.class, LinkCommand.class, AgentCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LivemigrateCommand implements Runnable {
 

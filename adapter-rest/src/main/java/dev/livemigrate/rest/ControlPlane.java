@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,7 +97,8 @@ public final class ControlPlane implements AutoCloseable {
         ExecutorService background = Executors.newCachedThreadPool(threads("livemigrate-serve-work"));
         ExecutorService requests = Executors.newFixedThreadPool(8, threads("livemigrate-serve-http"));
         Metrics metrics = new Metrics();
-        MigrationRegistry registry = new MigrationRegistry(new MigrationStore(dir), background, metrics, webhook);
+        MigrationHosts hosts = new MigrationHosts(MigrationHosts.OFFLINE_AFTER, Clock.systemUTC());
+        MigrationRegistry registry = new MigrationRegistry(new MigrationStore(dir), background, metrics, webhook, hosts);
         // the JDK's server writes a reply's head and body apart; with Nagle's algorithm on, the body then waits for the
         // client's delayed ACK (40 ms a request on Linux). Read once, when the JDK's server is first used.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -121,8 +123,9 @@ public final class ControlPlane implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + options.bind() + ":" + options.port() + ": " + e.getMessage(), e);
         }
         Router router = new Router(token::accepts);
+        LinkTokenRoutes links = new LinkTokenRoutes(linkTokens, uri(server));
         routes(router, registry, new ValidationRuns(background, options.validationWait()), background, metrics,
-                new LinkTokenRoutes(linkTokens, uri(server)));
+                new AgentRoutes(links, hosts));
         server.createContext("/", router);
         server.setExecutor(requests);
         registry.loadAndResume();
@@ -134,10 +137,10 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Every route of the server. */
     private static void routes(Router router, MigrationRegistry registry, ValidationRuns validations, ExecutorService background,
-                               Metrics metrics, LinkTokenRoutes linkTokens) {
+                               Metrics metrics, AgentRoutes agents) {
         router.add("GET", "/api/v1/openapi.json", r -> Response.text(200, Response.JSON, openApi()));
         new MigrationRoutes(registry, validations, background).register(router);
-        linkTokens.register(router); // the agent's routes check the link-token, not the API token
+        agents.register(router); // the agent's routes check the link-token, not the API token
         router.add("GET", "/metrics", r -> Response.text(200, Metrics.CONTENT_TYPE, metrics.scrape())); // token needed
         StatusPage.register(router); // no token: the page asks for it
     }

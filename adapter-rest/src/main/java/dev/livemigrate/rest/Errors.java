@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  */
 final class Errors {
 
-    private static final Map<Integer, String> REASONS = Map.of(400, "Bad Request", 401, "Unauthorized", 403, "Forbidden", 404, "Not Found",
-            405, "Method Not Allowed", 409, "Conflict", 413, "Payload Too Large", 415, "Unsupported Media Type",
-            500, "Internal Server Error", 502, "Bad Gateway");
+    private static final Map<Integer, String> REASONS = Map.ofEntries(
+            Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"),
+            Map.entry(405, "Method Not Allowed"), Map.entry(409, "Conflict"),
+            Map.entry(413, "Payload Too Large"), Map.entry(415, "Unsupported Media Type"),
+            Map.entry(500, "Internal Server Error"), Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"));
 
     /** Anything that looks like a URI with user information: each is passed through the library's redaction. */
     private static final Pattern URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^\\s'\"]*@[^\\s'\"]*");
@@ -47,7 +49,8 @@ final class Errors {
             return 502;
         }
         return switch (e.errorCode()) {
-            case INVALID_STATE, MIGRATION_ID_CONFLICT -> 409;
+            case INVALID_STATE, MIGRATION_ID_CONFLICT, MIGRATION_HOST_CONFLICT -> 409;
+            case MIGRATION_HOST_OFFLINE -> 503;
             case SOURCE_UNREACHABLE, DESTINATION_UNREACHABLE, OPS_MANAGER_UNREACHABLE -> 502;
             case INVALID_SPEC, INVALID_CONNECTION_STRING, INVALID_PATTERN, PATTERN_MATCHES_NOTHING, RENAME_CONFLICT,
                  SAME_SOURCE_AND_DESTINATION, DESTINATION_NAMESPACE_CONFLICT, UNKNOWN_SOURCE_PROVIDER, VALIDATION_FAILED,

@@ -119,6 +119,16 @@ final class LinkTokenRoutes {
     }
 
     private Response hello(Request request) {
+        LinkTokens.Stored stored = authenticate(request);
+        return Response.ok(JsonSupport.object().put("org", stored.org()).put("keyId", stored.keyId()));
+    }
+
+    /**
+     * The organization's token a request of the agent carries.
+     *
+     * @throws ApiException 401 {@code LINK_TOKEN_INVALID}, 403 {@code ACCESS_LIST_DENIED}
+     */
+    LinkTokens.Stored authenticate(Request request) {
         InetAddress from = request.remoteAddress();
         String header = request.header("Authorization");
         LinkTokens.Stored stored;
@@ -140,7 +150,7 @@ final class LinkTokenRoutes {
                     + " access list of the link-token of organization '" + stored.org() + "': call from a listed address, or create"
                     + " a new token whose access list holds this one");
         }
-        return Response.ok(JsonSupport.object().put("org", stored.org()).put("keyId", stored.keyId()));
+        return stored;
     }
 
     /** The {@code orgId} path parameter: 1 to 64 letters, digits, '-' or '_', starting with a letter or digit. */

@@ -40,6 +40,8 @@ final class ManagedMigration {
     volatile Failure failure;
     /** Why the last cutover attempt did not go through (the migration is back in READY_TO_CUTOVER). */
     volatile Failure cutoverFailure;
+    /** Where a push migration runs and its attempt; {@code null} for a migration this process runs. */
+    volatile RemoteSession.Job job;
     /** Whether the server is starting a session for it (at start-up, or on resume). */
     volatile boolean resuming;
 

@@ -36,9 +36,17 @@ import java.util.function.Consumer;
  * }</pre>
  * {@code verify} is true unless set false; the other defaults are the library's. {@code sharding} is mongosync's
  * option of that name, read by {@link Sharding#fromDocument}: a bad entry is a problem of the field {@code sharding}.
+ *
+ * <p>A push migration names its source by Ops Manager / Cloud Manager project and cluster and the migration host
+ * that runs it, instead of a connection string: {@code source: {orgId, projectId, clusterId | clusterName,
+ * migrationHost, username?, password?, caFile?}} ({@code username} and {@code password} for a cluster automation does
+ * not manage; {@code caFile} a path on the migration host). Its spec's source is an {@code ops-manager} one
+ * without the API key, which only the agent holds.
  */
 final class MigrationBody {
 
+    static final Set<String> PUSH_SOURCE = Set.of("orgId", "projectId", "clusterId", "clusterName", "migrationHost", "username",
+            "password", "caFile");
     private static final Set<String> FIELDS = Set.of("source", "destination", "includeNamespaces", "excludeNamespaces",
             "renames", "dropDestinationData", "verify", "lagThreshold", "cutoverWindow", "acceptUnfinishedChecks", "migrationId", "sharding");
 
@@ -68,9 +76,23 @@ final class MigrationBody {
         return body.deepCopy();
     }
 
+    /** Whether the source is named by project, cluster and migration host (a push migration). */
+    boolean push() {
+        return body.path("source").has("migrationHost");
+    }
+
+    /** A field of a push source ({@code orgId}, {@code migrationHost}, ...), or {@code null}. */
+    String pushSource(String field) {
+        JsonNode value = body.path("source").get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
     /** The body with every connection string's password hidden, for responses. */
     ObjectNode redacted() {
         ObjectNode copy = body.deepCopy();
+        if (copy.get("source") instanceof ObjectNode o && o.has("password")) {
+            o.put("password", Secrets.HIDDEN);
+        }
         for (String side : List.of("source", "destination")) {
             if (copy.get(side) instanceof ObjectNode o && o.get("uri") != null && o.get("uri").isTextual()) {
                 o.put("uri", Secrets.redactConnectionString(o.get("uri").asText()));
@@ -105,12 +127,16 @@ final class MigrationBody {
         body.properties().stream().map(Map.Entry::getKey).filter(name -> !FIELDS.contains(name)).forEach(name -> problems.add(
                 new String[] {name, "unknown field: the fields are " + String.join(", ", FIELDS.stream().sorted().toList())}));
         Fields f = new Fields(body, problems);
-        String source = f.uri("source", Set.of("uri", "caFile"));
-        Path caFile = f.path("source", "caFile");
-        String destination = f.uri("destination", Set.of("uri"));
-        if (source != null) {
-            spec.source(SourceSettings.builder().connectionString(source).caFile(caFile).build());
+        if (push()) {
+            f.pushSource(spec);
+        } else {
+            String source = f.uri("source", Set.of("uri", "caFile"));
+            Path caFile = f.path("source", "caFile");
+            if (source != null) {
+                spec.source(SourceSettings.builder().connectionString(source).caFile(caFile).build());
+            }
         }
+        String destination = f.uri("destination", Set.of("uri"));
         spec.destination(destination);
         f.strings("includeNamespaces", spec::include);
         f.strings("excludeNamespaces", spec::exclude);
@@ -187,6 +213,35 @@ final class MigrationBody {
                 problem(side + ".uri", e.getMessage());
                 return null;
             }
+        }
+
+        /** A push source: every field a string, orgId, projectId and migrationHost required, one of clusterId and clusterName. */
+        void pushSource(MigrationSpec.Builder spec) {
+            JsonNode source = body.get("source");
+            SourceSettings.Builder settings = SourceSettings.builder().kind("ops-manager");
+            source.properties().forEach(e -> {
+                if (!PUSH_SOURCE.contains(e.getKey())) {
+                    problem("source." + e.getKey(), "unknown field: the fields of a push source are "
+                            + String.join(", ", PUSH_SOURCE.stream().sorted().toList()));
+                } else if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+                    problem("source." + e.getKey(), "must be a non-empty string, not " + kind(e.getValue()));
+                } else if (!e.getKey().equals("orgId") && !e.getKey().equals("migrationHost")) {
+                    settings.property(e.getKey(), e.getValue().asText());
+                }
+            });
+            for (String required : List.of("orgId", "projectId", "migrationHost")) {
+                if (!source.has(required)) {
+                    problem("source." + required, "missing: a push source names orgId, projectId, clusterId or clusterName,"
+                            + " and migrationHost");
+                }
+            }
+            if (source.has("clusterId") == source.has("clusterName")) {
+                problem("source.clusterId", "give either clusterId or clusterName (GET /api/v1/orgs/{orgId}/availableProjects lists them)");
+            }
+            if (source.has("username") != source.has("password")) {
+                problem("source.password", "give username and password together (for a cluster automation does not manage), or neither");
+            }
+            spec.source(settings.build());
         }
 
         Path path(String side, String field) {

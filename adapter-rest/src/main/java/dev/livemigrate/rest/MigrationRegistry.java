@@ -9,6 +9,7 @@ import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
+import dev.livemigrate.ValidationReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The migrations this server manages, each run by a library session in this process. Creating one starts it
@@ -26,26 +31,36 @@ import java.util.concurrent.ExecutorService;
  * id, in the background, which resumes it from the checkpoints the engine keeps on the destination (a paused one
  * waits for {@code resume}); {@link #close()} closes every session, which leaves each resumable. Every state
  * change but STOPPED is written to the {@link MigrationStore}, and so is the report or failure at the end.
+ *
+ * <p>A push migration ({@link MigrationBody#push()}) runs in the agent of its migration host instead: its session
+ * is a {@link RemoteSession} the host's polls feed, assigned in {@link MigrationHosts}. Creating one (or resuming one
+ * that failed) needs the host connected and the cluster in its report, and waits up to {@link #AGENT_WAIT} for the
+ * agent to start it: a refusal there (the pre-flight checks, run on the host) is the creation's failure. At server
+ * start a stored push migration that had not ended is attached again without waiting: its agent kept running it.
  */
 final class MigrationRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRegistry.class);
     /** How long a watcher waits for a session to end: as long as it runs. */
     private static final Duration FOREVER = Duration.ofDays(36_500);
+    /** How long a call waits for a migration host's agent to start a migration or to answer a command. */
+    static final Duration AGENT_WAIT = Duration.ofSeconds(30);
 
     private final Map<String, ManagedMigration> migrations = new LinkedHashMap<>();
     private final MigrationStore store;
     private final ExecutorService background;
     private final Metrics metrics;
     private final Webhook webhook;
+    private final MigrationHosts hosts;
     private volatile boolean closed;
 
     /** @param webhook where each session's notices go; {@code null} for none */
-    MigrationRegistry(MigrationStore store, ExecutorService background, Metrics metrics, Webhook webhook) {
+    MigrationRegistry(MigrationStore store, ExecutorService background, Metrics metrics, Webhook webhook, MigrationHosts hosts) {
         this.store = store;
         this.background = background;
         this.metrics = metrics;
         this.webhook = webhook;
+        this.hosts = hosts;
     }
 
     /** Loads the stored migrations and resumes, in the background, each that had not ended and is not paused. */
@@ -55,11 +70,13 @@ final class MigrationRegistry implements AutoCloseable {
                 migrations.put(m.id, m);
             }
             metrics.bind(m);
-            if (!m.lastState.isTerminal() && m.lastState != MigrationState.PAUSED) {
+            if (m.body.push() && !m.lastState.isTerminal()) {
+                run(m, true, false, List.of()); // its agent kept running it, paused or not
+            } else if (!m.lastState.isTerminal() && m.lastState != MigrationState.PAUSED) {
                 m.resuming = true;
                 background.execute(() -> {
                     try {
-                        run(m, true, List.of());
+                        run(m, true, true, List.of());
                         LOG.info("migration {} resumed", m.id);
                     } catch (RuntimeException e) {
                         LOG.warn("migration {} could not be resumed: {}", m.id, Errors.redact(e.getMessage()));
@@ -102,7 +119,7 @@ final class MigrationRegistry implements AutoCloseable {
             migrations.put(m.id, m); // reserved while it starts
         }
         try {
-            run(m, false, List.of());
+            run(m, false, true, List.of());
         } catch (RuntimeException e) {
             synchronized (this) {
                 migrations.remove(m.id);
@@ -130,18 +147,22 @@ final class MigrationRegistry implements AutoCloseable {
             }
             m.resuming = true;
         }
-        run(m, true, recopy);
+        run(m, true, true, recopy);
     }
 
-    /** Starts a session for the migration; a refusal is kept as its failure when {@code keepFailure}. */
-    private void run(ManagedMigration m, boolean keepFailure, List<String> recopy) {
+    /**
+     * Starts a session for the migration; a refusal is kept as its failure when {@code keepFailure}. A push migration
+     * is assigned to its host, checked and waited for when {@code fresh}, attached as it was otherwise; {@code recopy}
+     * names collections to copy again for this start only.
+     */
+    private void run(ManagedMigration m, boolean keepFailure, boolean fresh, List<String> recopy) {
         m.resuming = true;
         try {
             MigrationSpec.Builder spec = m.body.spec().recopy(recopy).listener(new Recorder(m));
             if (webhook != null) {
                 spec.listener(webhook.listener(m.id));
             }
-            MigrationSession session = Migrations.start(spec.build());
+            MigrationSession session = m.body.push() ? startPush(m, spec.build(), fresh) : Migrations.start(spec.build());
             m.session = session;
             if (closed) { // the server stopped while this session started
                 session.close();
@@ -163,12 +184,58 @@ final class MigrationRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Has the migration host of a push migration run its pre-flight checks.
+     *
+     * @throws MigrationException MIGRATION_HOST_OFFLINE, OPS_MANAGER_PROJECT_NOT_FOUND or OPS_MANAGER_CLUSTER_NOT_FOUND
+     *                            as for {@link #create}
+     */
+    CompletableFuture<ValidationReport> validatePush(MigrationBody body) {
+        String org = body.pushSource("orgId");
+        String host = body.pushSource("migrationHost");
+        String cluster = hosts.clusterName(org, host, body.pushSource("projectId"), body.pushSource("clusterId"), body.pushSource("clusterName"));
+        return hosts.validate(org, host, cluster, body.json(), AGENT_WAIT.multipliedBy(4));
+    }
+
+    /** Assigns a push migration to its host's agent (a new attempt when {@code fresh}) and waits for it to start. */
+    private RemoteSession startPush(ManagedMigration m, MigrationSpec spec, boolean fresh) {
+        RemoteSession.Job previous = m.job;
+        String org = m.body.pushSource("orgId");
+        String host = m.body.pushSource("migrationHost");
+        String projectId = m.body.pushSource("projectId");
+        String cluster = previous == null ? m.body.pushSource("clusterName") : previous.clusterName();
+        if (fresh) {
+            cluster = hosts.clusterName(org, host, projectId, m.body.pushSource("clusterId"), m.body.pushSource("clusterName"));
+        }
+        int attempt = previous == null ? 1 : previous.attempt() + (fresh ? 1 : 0);
+        m.job = new RemoteSession.Job(org, host, projectId, cluster, attempt);
+        RemoteSession session = new RemoteSession(spec, m.job, m.body.json(), hosts, AGENT_WAIT);
+        if (!fresh) {
+            session.restore(m.lastState);
+        }
+        hosts.assign(session);
+        LOG.info("migration {} assigned to migration host {} of organization {} (attempt {})", m.id, host, org, attempt);
+        if (fresh) {
+            try {
+                session.started.get(AGENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.info("migration {}: host {} has not started it yet; it shows as NEW until it does", m.id, host);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof MigrationException me ? me : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MigrationException(ErrorCode.INTERRUPTED, "interrupted while migration host " + host + " started " + m.id);
+            }
+        }
+        return session;
+    }
+
     /** Waits for the session's end and keeps its report or failure. */
     private void watch(ManagedMigration m, MigrationSession session) {
         try {
             MigrationReport report = session.awaitCompletion(FOREVER);
             if (report.state() != MigrationState.STOPPED) {
-                m.report = JsonSupport.tree(report.toJson());
+                m.report = session instanceof RemoteSession remote ? remote.reportJson() : JsonSupport.tree(report.toJson());
             }
         } catch (MigrationException e) {
             if (session.state() == MigrationState.FAILED) {
@@ -185,13 +252,18 @@ final class MigrationRegistry implements AutoCloseable {
         store.save(all());
     }
 
-    /** Closes every session: each stops where it is and stays resumable by id; then the webhook. */
+    /**
+     * Closes every session: each stops where it is and stays resumable by id (a push migration goes on on its host);
+     * then the webhook.
+     */
     @Override
     public void close() {
         closed = true;
         for (ManagedMigration m : all()) {
             MigrationSession s = m.session;
-            if (s != null && !s.state().isTerminal()) {
+            if (s instanceof RemoteSession) {
+                LOG.info("migration {} goes on on its migration host; the server follows it again when it starts", m.id);
+            } else if (s != null && !s.state().isTerminal()) {
                 s.close();
                 LOG.info("migration {} stopped; it resumes when the server starts again", m.id);
             }

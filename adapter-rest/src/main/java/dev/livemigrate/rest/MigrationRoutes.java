@@ -41,7 +41,7 @@ final class MigrationRoutes {
 
     void register(Router router) {
         String base = "/api/v1/migrations";
-        router.add("POST", base + "/validate", r -> Response.ok(validations.start(MigrationBody.parse(r.json()).spec().build())))
+        router.add("POST", base + "/validate", r -> Response.ok(validate(MigrationBody.parse(r.json()))))
                 .add("GET", base + "/validate/{id}", r -> Response.ok(validations.get(r.parameter("id"))))
                 .add("POST", base, r -> Response.json(201, MigrationView.of(registry.create(MigrationBody.parse(r.json())))))
                 .add("GET", base, r -> list())
@@ -52,6 +52,11 @@ final class MigrationRoutes {
                 .add("POST", base + "/{id}/resume", r -> resume(registry.get(r.parameter("id")), recopy(r.jsonIfAny())))
                 .add("POST", base + "/{id}/cancel", r -> cancel(registry.get(r.parameter("id"))))
                 .add("GET", base + "/{id}/report", r -> report(registry.get(r.parameter("id"))));
+    }
+
+    /** A push migration is validated on its migration host, which alone reaches the source; others here. */
+    private ObjectNode validate(MigrationBody body) {
+        return body.push() ? validations.start(registry.validatePush(body)) : validations.start(body.spec().build());
     }
 
     private Response list() {

@@ -20,7 +20,8 @@ import java.util.List;
  * The server's own small store, {@value #FILE} in the data directory: every migration it manages, with the body
  * it was created from (connection strings included, so that it can be resumed by id after a restart: the engine
  * keeps the checkpoints on the destination), the last state seen, and, once ended, its report or failure.
- * <pre>{@code {"migrations": [{"id", "createdAt", "body", "state", "report"?, "failure"?: {code, message}}]}}</pre>
+ * <pre>{@code {"migrations": [{"id", "createdAt", "body", "state", "push"?: {org, host, projectId, clusterName, attempt},
+ *   "report"?, "failure"?: {code, message}}]}}</pre>
  * The whole file is rewritten on each change (it is small), atomically.
  */
 final class MigrationStore {
@@ -55,6 +56,11 @@ final class MigrationStore {
             try {
                 ManagedMigration m = new ManagedMigration(id, MigrationBody.parse(record.path("body")),
                         Instant.parse(record.path("createdAt").asText()), MigrationState.valueOf(record.path("state").asText()));
+                JsonNode job = record.get("push");
+                if (job != null) {
+                    m.job = new RemoteSession.Job(job.path("org").asText(), job.path("host").asText(), job.path("projectId").asText(),
+                            job.path("clusterName").asText(), job.path("attempt").asInt());
+                }
                 if (record.hasNonNull("report")) {
                     m.report = record.get("report");
                 }
@@ -78,6 +84,11 @@ final class MigrationStore {
             ObjectNode record = array.addObject().put("id", m.id).put("createdAt", m.createdAt.toString());
             record.set("body", m.body.json());
             record.put("state", m.lastState.name());
+            RemoteSession.Job job = m.job;
+            if (job != null) {
+                record.putObject("push").put("org", job.org()).put("host", job.host()).put("projectId", job.projectId())
+                        .put("clusterName", job.clusterName()).put("attempt", job.attempt());
+            }
             if (m.report != null) {
                 record.set("report", m.report);
             }

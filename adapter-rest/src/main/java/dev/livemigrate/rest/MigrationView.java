@@ -76,6 +76,9 @@ final class MigrationView {
             p.indexConflicts().forEach((index, keys) -> warnings.add("unique index " + index
                     + " could not be restored at cutover: the destination holds duplicate keys " + keys));
         }
+        if (session instanceof RemoteSession remote && !state.isTerminal() && !remote.hostOnline()) {
+            warnings.add("migration host '" + remote.job().host() + "' is not connected: the figures are the last it sent");
+        }
         ManagedMigration.Failure cutover = m.cutoverFailure;
         if (cutover != null && state == MigrationState.READY_TO_CUTOVER) {
             warnings.add("the last cutover did not complete (" + cutover.code() + "): " + Errors.redact(cutover.message()));

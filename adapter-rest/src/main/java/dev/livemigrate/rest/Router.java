@@ -58,7 +58,7 @@ final class Router implements HttpHandler {
             response = Errors.render(e);
         } catch (MigrationException e) {
             response = Errors.render(Errors.of(e));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) { // an answer, never a hung request
             String incident = UUID.randomUUID().toString().substring(0, 8);
             LOG.error("incident {}: {} {} failed", incident, exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
             response = Errors.render(new ApiException(500, ErrorCode.INTERNAL, "the server failed to answer (incident "

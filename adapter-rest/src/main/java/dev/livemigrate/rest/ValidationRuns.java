@@ -40,8 +40,12 @@ final class ValidationRuns {
 
     /** Starts a validation of the spec and returns its view once done, or PENDING after the wait. */
     ObjectNode start(MigrationSpec spec) {
+        return start(CompletableFuture.supplyAsync(() -> validate(spec), background));
+    }
+
+    /** Keeps a validation run elsewhere (on a migration host) and returns its view once done, or PENDING after the wait. */
+    ObjectNode start(CompletableFuture<ValidationReport> run) {
         String id = "v-" + UUID.randomUUID().toString().substring(0, 8);
-        CompletableFuture<ValidationReport> run = CompletableFuture.supplyAsync(() -> validate(spec), background);
         synchronized (this) {
             runs.put(id, run);
             if (runs.size() > KEPT) {

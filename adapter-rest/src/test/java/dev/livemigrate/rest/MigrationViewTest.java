@@ -53,4 +53,17 @@ class MigrationViewTest {
         assertThat(view.path("progress").isNull()).isTrue();
         assertThat(view.path("lagTimeSeconds").isNull()).isTrue();
     }
+
+    @Test
+    void aPushMigrationShowsItsSourceWithThePasswordHidden() {
+        ManagedMigration m = new ManagedMigration("m", MigrationBody.parse(JsonSupport.parse(("{\"source\": {\"orgId\": \"acme\","
+                + " \"projectId\": \"5e2211c17a3e5a48f5497de3\", \"clusterName\": \"shop\", \"migrationHost\": \"host-a\","
+                + " \"username\": \"migrator\", \"password\": \"s3cret\"}, \"destination\": {\"uri\": \"mongodb://u:pw@b\"}}").getBytes())),
+                Instant.EPOCH, MigrationState.SYNCING);
+        ObjectNode view = MigrationView.of(m);
+        assertThat(view.path("migration").path("source").toString()).isEqualTo("{\"orgId\":\"acme\",\"projectId\":"
+                + "\"5e2211c17a3e5a48f5497de3\",\"clusterName\":\"shop\",\"migrationHost\":\"host-a\",\"username\":\"migrator\","
+                + "\"password\":\"<hidden>\"}");
+        assertThat(view.toString()).doesNotContain("s3cret", ":pw@");
+    }
 }

@@ -160,7 +160,10 @@ class RequestErrorsTest {
                 "GET /api/v1/migrations/{id}/report",
                 "POST /api/v1/orgs/{orgId}/linkTokens",
                 "DELETE /api/v1/orgs/{orgId}/linkTokens",
-                "GET /api/v1/agent/hello");
+                "GET /api/v1/agent/hello",
+                "GET /api/v1/orgs/{orgId}/availableProjects",
+                "POST /api/v1/agent/poll",
+                "POST /api/v1/agent/migrations/{id}/report");
         // each route it describes is served: a call answers anything but 404 for an unknown route
         for (String route : paths) {
             String[] parts = route.split(" ");

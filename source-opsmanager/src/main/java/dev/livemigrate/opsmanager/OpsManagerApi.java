@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The few reads of the Ops Manager / Cloud Manager public API v1.0 the {@code ops-manager} source needs, over the
@@ -57,6 +58,27 @@ final class OpsManagerApi {
                     .map(l -> base.resolve(l.getString("href"))).findFirst().orElse(null);
         }
         return results;
+    }
+
+    /** One resource, for example {@code groups/ID}. */
+    Document document(String path, String projectId) {
+        return get(base.resolve("api/public/v1.0/" + path), projectId);
+    }
+
+    /**
+     * One resource the key may not be allowed to read (the automation configuration needs a project role some keys
+     * lack): empty when it is refused (401, 403) or absent (404); other failures as {@link #document}.
+     */
+    Optional<Document> optional(String path, String projectId) {
+        try {
+            return Optional.of(document(path, projectId));
+        } catch (ConfigurationException e) {
+            if (e.errorCode() == ErrorCode.OPS_MANAGER_UNAUTHORIZED || e.errorCode() == ErrorCode.OPS_MANAGER_PROJECT_NOT_FOUND) {
+                LOG.info("{} is not readable with this API key: {}", path, e.getMessage());
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     private Document get(URI uri, String projectId) {

@@ -8,6 +8,7 @@ import dev.livemigrate.Secrets;
 import dev.livemigrate.SourceSettings;
 import dev.livemigrate.spi.Source;
 import dev.livemigrate.spi.SourceProvider;
+import dev.livemigrate.spi.Validator;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,11 @@ import java.util.stream.Collectors;
  * ({@code GET /groups/{id}/hosts?clusterId=...}) and builds a connection string with every member (the
  * {@code mongos} hosts of a sharded cluster), {@code replicaSet=} for a replica set, {@code tls=true} when the hosts
  * have TLS on, and the credentials given. The connection string is then opened by the {@code self-managed} provider,
- * so CA files and connection-string errors are handled the same way. The private key and the password never appear
- * in messages, logs or {@link Source#description()}.
+ * so CA files and connection-string errors are handled the same way (a CA file missing or unreadable on this host is
+ * the ERROR {@code CA_FILE_UNREADABLE} of validation). When the key may read the automation configuration and
+ * automation manages the cluster, the source's own check ({@link AgentVersionCheck}) warns on a MongoDB Agent older
+ * than live migration needs. The private key and the password never appear in messages, logs or
+ * {@link Source#description()}.
  */
 @AutoService(SourceProvider.class)
 public final class OpsManagerSourceProvider implements SourceProvider {
@@ -56,6 +60,10 @@ public final class OpsManagerSourceProvider implements SourceProvider {
     public static final String PASSWORD = "password";
     public static final String CA_FILE = "caFile";
 
+    /** What {@link #open} resolved: the record's accessors are the source's methods. */
+    private record Resolved(MongoClientSettings clientSettings, String description, List<Validator> validators) implements Source {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(OpsManagerSourceProvider.class);
     private static final Pattern PROJECT_ID_FORM = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -68,10 +76,7 @@ public final class OpsManagerSourceProvider implements SourceProvider {
     public Source open(SourceSettings settings) {
         URI base = baseUrl(required(settings, BASE_URL));
         String projectId = required(settings, PROJECT_ID);
-        if (!PROJECT_ID_FORM.matcher(projectId).matches()) {
-            throw new ConfigurationException(ErrorCode.INVALID_SPEC, "the ops-manager source's projectId '" + projectId
-                    + "' is not a project id: give the 24-character id from the project's settings");
-        }
+        checkProjectId(projectId);
         String clusterName = required(settings, CLUSTER_NAME);
         Optional<String> username = Optional.ofNullable(settings.properties().get(USERNAME));
         Optional<String> password = Optional.ofNullable(settings.properties().get(PASSWORD));
@@ -79,8 +84,7 @@ public final class OpsManagerSourceProvider implements SourceProvider {
             throw new ConfigurationException(ErrorCode.INVALID_SPEC, "the ops-manager source has a " + USERNAME + " without a "
                     + PASSWORD + " or the other way round: give both, or neither");
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
-        OpsManagerApi api = new OpsManagerApi(http, base, required(settings, PUBLIC_KEY), required(settings, PRIVATE_KEY));
+        OpsManagerApi api = new OpsManagerApi(http(), base, required(settings, PUBLIC_KEY), required(settings, PRIVATE_KEY));
 
         List<Document> clusters = api.list("groups/" + projectId + "/clusters", projectId);
         Document cluster = clusters.stream().filter(c -> clusterName.equals(c.getString("clusterName"))).findFirst()
@@ -104,7 +108,20 @@ public final class OpsManagerSourceProvider implements SourceProvider {
         try (Source delegate = selfManaged().open(selfManaged.build())) {
             clientSettings = delegate.clientSettings();
         }
-        return Source.of(clientSettings, description);
+        String agentVersion = OpsManagerProjects.agentVersion(api.optional("groups/" + projectId + "/automationConfig", projectId), hosts);
+        Validator agentCheck = new AgentVersionCheck(clusterName, agentVersion, AgentVersionCheck.isCloudManager(base));
+        return new Resolved(clientSettings, description, List.of(agentCheck));
+    }
+
+    static HttpClient http() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
+    }
+
+    static void checkProjectId(String projectId) {
+        if (!PROJECT_ID_FORM.matcher(projectId).matches()) {
+            throw new ConfigurationException(ErrorCode.INVALID_SPEC, "the ops-manager project id '" + projectId
+                    + "' is not a project id: give the 24-character id from the project's settings");
+        }
     }
 
     private static SourceProvider selfManaged() {
@@ -124,7 +141,7 @@ public final class OpsManagerSourceProvider implements SourceProvider {
         return value;
     }
 
-    private static URI baseUrl(String value) {
+    static URI baseUrl(String value) {
         try {
             URI uri = new URI(value.endsWith("/") ? value : value + "/");
             if (!("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {

@@ -36,12 +36,20 @@ import java.util.regex.Pattern;
  * {@code links} entry {@code rel: next} with the absolute address of the next page; hosts
  * {@code {authMechanismName, clusterId, groupId, hostname, id, port, replicaSetName, replicaStateName, sslEnabled,
  * typeName, version, ...}} (https://www.mongodb.com/docs/ops-manager/current/reference/api/hosts/get-all-hosts-in-group/);</li>
+ * <li>{@code GET /groups/{PROJECT-ID}}: the project {@code {id, name, orgId, hostCounts, links, ...}}
+ * (https://www.mongodb.com/docs/ops-manager/current/reference/api/groups/get-one-group-by-id/);</li>
+ * <li>{@code GET /groups/{PROJECT-ID}/automationConfig}: the automation configuration, of which the processes
+ * {@code {name, hostname, processType, version, featureCompatibilityVersion, args2_6: {net: {port}, replication:
+ * {replSetName, oplogSizeMB}}}} and {@code agentVersion: {name, directoryUrl}} are set by {@link #automation}
+ * (https://www.mongodb.com/docs/ops-manager/current/reference/api/automation-config/automation-config-parameters/,
+ * "MongoDB Processes"); an empty configuration ({@code processes: []}) until then, as for a project without
+ * automation;</li>
  * <li>errors as {@code {detail, error, errorCode, parameters, reason}}: 404 {@code GROUP_NOT_FOUND} for an unknown
  * project, and 429 {@code RATE_LIMITED} with {@code Retry-After} while {@link #rateLimit} says so
  * (https://www.mongodb.com/docs/ops-manager/current/reference/api/errors/ and "Rate Limiting").</li>
  * </ul>
  */
-final class FakeOpsManager implements AutoCloseable {
+public final class FakeOpsManager implements AutoCloseable {
 
     static final int PAGE_SIZE = 2;
     static final String REALM = "MMS Public API";
@@ -60,9 +68,12 @@ final class FakeOpsManager implements AutoCloseable {
     private final AtomicInteger rateLimited = new AtomicInteger();
     private volatile String retryAfter = "0";
     /** Every request: {@code "GET /path?query auth=true|false -> status"}. */
-    final List<String> requests = new CopyOnWriteArrayList<>();
+    public final List<String> requests = new CopyOnWriteArrayList<>();
 
-    FakeOpsManager(String publicKey, String privateKey, String projectId) throws IOException {
+    private volatile String projectName = "Shop (production)";
+    private volatile Document automation = new Document("version", 1).append("processes", List.of()).append("replicaSets", List.of());
+
+    public FakeOpsManager(String publicKey, String privateKey, String projectId) throws IOException {
         this.publicKey = publicKey;
         this.privateKey = privateKey;
         this.projectId = projectId;
@@ -71,8 +82,41 @@ final class FakeOpsManager implements AutoCloseable {
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * The automation configuration: automation manages a process on each {@code hostname:port} given, with this version
+     * and feature compatibility version, and the MongoDB Agent is {@code agentVersion}.
+     */
+    public FakeOpsManager automation(String agentVersion, String version, String fcv, Integer oplogSizeMB, String... hostPorts) {
+        List<Document> processes = new ArrayList<>();
+        for (String hostPort : hostPorts) {
+            int colon = hostPort.lastIndexOf(':');
+            Document replication = new Document("replSetName", "rs0");
+            if (oplogSizeMB != null) {
+                replication.append("oplogSizeMB", oplogSizeMB);
+            }
+            processes.add(new Document("name", "p-" + processes.size()).append("hostname", hostPort.substring(0, colon))
+                    .append("processType", "mongod").append("version", version).append("featureCompatibilityVersion", fcv)
+                    .append("args2_6", new Document("net", new Document("port", Integer.parseInt(hostPort.substring(colon + 1))))
+                            .append("replication", replication)));
+        }
+        automation = new Document("version", 2).append("processes", processes).append("replicaSets", List.of())
+                .append("agentVersion", new Document("name", agentVersion).append("directoryUrl",
+                        "https://s3.amazonaws.com/mciuploads/mms-automation/mongodb-mms-build-agent/builds/automation-agent/prod/"));
+        return this;
+    }
+
+    /** A public copy of a host entry for {@link #cluster}: {@code {hostname, port, replicaSetName?, sslEnabled, typeName}}. */
+    public static Document host(String hostname, int port, String replicaSetName, boolean tls) {
+        Document h = new Document("hostname", hostname).append("port", port).append("sslEnabled", tls)
+                .append("typeName", "REPLICA_SECONDARY");
+        if (replicaSetName != null) {
+            h.append("replicaSetName", replicaSetName);
+        }
+        return h;
     }
 
     FakeOpsManager algorithm(String algorithm) {
@@ -88,7 +132,7 @@ final class FakeOpsManager implements AutoCloseable {
     }
 
     /** Adds a cluster and its hosts, each {@code {hostname, port, replicaSetName?, sslEnabled, typeName}}. */
-    FakeOpsManager cluster(String name, String replicaSetName, String typeName, List<Document> hosts) {
+    public FakeOpsManager cluster(String name, String replicaSetName, String typeName, List<Document> hosts) {
         String id = String.format("5e%022x", clusters.size() + 1);
         Document cluster = new Document("clusterName", name).append("groupId", projectId).append("id", id)
                 .append("lastHeartbeat", "2026-11-30T16:24:03Z").append("links", List.of()).append("typeName", typeName);
@@ -131,7 +175,8 @@ final class FakeOpsManager implements AutoCloseable {
     }
 
     private int route(HttpExchange exchange, String target) throws IOException {
-        Matcher m = Pattern.compile("/api/public/v1\\.0/groups/([^/?]+)/(clusters|hosts)(?:\\?(.*))?").matcher(target);
+        Matcher m = Pattern.compile("/api/public/v1\\.0/groups/([^/?]+)(?:/(clusters|hosts|automationConfig))?(?:\\?(.*))?")
+                .matcher(target);
         if (!m.matches()) {
             return send(exchange, 404, error(404, "RESOURCE_NOT_FOUND", "Cannot find resource " + target + ".", "Not Found"));
         }
@@ -144,6 +189,13 @@ final class FakeOpsManager implements AutoCloseable {
                 String[] kv = pair.split("=", 2);
                 query.put(kv[0], kv.length > 1 ? kv[1] : "");
             }
+        }
+        if (m.group(2) == null) {
+            return send(exchange, 200, new Document("id", projectId).append("name", projectName).append("orgId", "5e2211c17a3e5a48f5497de0")
+                    .append("activeAgentCount", 1).append("links", List.of(link(target, "self"))).toJson());
+        }
+        if (m.group(2).equals("automationConfig")) {
+            return send(exchange, 200, automation.toJson());
         }
         if (m.group(2).equals("clusters")) {
             return send(exchange, 200, new Document("links", List.of(link(target, "self"))).append("results", clusters)

@@ -71,9 +71,11 @@ class OpsManagerSourceProviderTest {
         assertThat(new String(credential.getPassword())).isEqualTo(PASSWORD);
         assertThat(source.description()).isEqualTo("ops-manager project " + PROJECT + " cluster orders: mongodb://migrator:<hidden>"
                 + "@node1.example.net:27017,node2.example.net:27018,node3.example.net:27019/?replicaSet=rs0&tls=true&authSource=admin");
-        // one challenge, then every call (clusters, hosts page 1, hosts page 2) authenticated on the same nonce
-        assertThat(opsManager.requests).hasSize(4).allMatch(r -> r.endsWith(" -> 200") || r.endsWith("auth=false -> 401"));
+        // one challenge, then every call (clusters, hosts page 1, hosts page 2, the automation configuration for the
+        // agent's version) authenticated on the same nonce
+        assertThat(opsManager.requests).hasSize(5).allMatch(r -> r.endsWith(" -> 200") || r.endsWith("auth=false -> 401"));
         assertThat(opsManager.requests.get(3)).contains("/hosts?clusterId=").contains("pageNum=2");
+        assertThat(opsManager.requests.get(4)).contains("/automationConfig");
     }
 
     @Test

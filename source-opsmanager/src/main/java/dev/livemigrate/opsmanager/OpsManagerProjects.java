@@ -1,0 +1,118 @@
+package dev.livemigrate.opsmanager;
+
+import org.bson.Document;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an Ops Manager or Cloud Manager project holds, as a migration host reports it to the control plane (Ops
+ * Manager's "Connect to Atlas" report): the project's name and, per cluster, its versions, whether it is sharded,
+ * uses TLS and is managed by automation. Read with the same API key and digest authentication as the
+ * {@code ops-manager} source: {@code GET /groups/{id}} (the name), {@code /groups/{id}/clusters},
+ * {@code /groups/{id}/hosts?clusterId=...} (versions, TLS) and {@code /groups/{id}/automationConfig} (the processes
+ * automation manages, their feature compatibility version and oplog size, the agent's version), which a key without
+ * the role to read it leaves out: the clusters are then reported as not managed, without those figures. Nothing is
+ * read from the clusters themselves, and nothing is written anywhere.
+ *
+ * @since 0.1
+ */
+public final class OpsManagerProjects {
+
+    /**
+     * One cluster of a project.
+     *
+     * @param clusterId                   Ops Manager's id of the cluster
+     * @param name                        its name
+     * @param mongoDBVersion              the version its first host reports ({@code mongos} for a sharded one); {@code null} when none does
+     * @param featureCompatibilityVersion from the automation configuration; {@code null} when not managed
+     * @param agentVersion                the MongoDB Agent's version from the automation configuration; {@code null} when not managed
+     * @param dbSizeBytes                 always {@code null} for now: the hosts API has no size (validation measures it with {@code dbStats})
+     * @param oplogSizeMB                 the oplog size automation sets; {@code null} when not managed or not set
+     * @param sharded                     whether it is a sharded cluster
+     * @param tlsEnabled                  whether a host has TLS on
+     * @param managed                     whether automation manages a process of it
+     */
+    public record Deployment(String clusterId, String name, String mongoDBVersion, String featureCompatibilityVersion,
+                             String agentVersion, Long dbSizeBytes, Integer oplogSizeMB, boolean sharded, boolean tlsEnabled,
+                             boolean managed) {
+    }
+
+    /** A project: its id, name and clusters. */
+    public record Project(String projectId, String name, List<Deployment> deployments) {
+        public Project {
+            deployments = List.copyOf(deployments);
+        }
+    }
+
+    private OpsManagerProjects() {
+    }
+
+    /**
+     * Reads a project.
+     *
+     * @param baseUrl Ops Manager's address, or {@code https://cloud.mongodb.com}
+     * @throws dev.livemigrate.ConfigurationException with the {@code OPS_MANAGER_*} codes of the source (a refused
+     *                                                key, an unknown project, Ops Manager unreachable)
+     */
+    public static Project describe(String baseUrl, String publicKey, String privateKey, String projectId) {
+        OpsManagerSourceProvider.checkProjectId(projectId);
+        OpsManagerApi api = new OpsManagerApi(OpsManagerSourceProvider.http(), OpsManagerSourceProvider.baseUrl(baseUrl),
+                publicKey, privateKey);
+        Document group = api.document("groups/" + projectId, projectId);
+        Optional<Document> automation = api.optional("groups/" + projectId + "/automationConfig", projectId);
+        Map<String, Document> processes = new HashMap<>();
+        automation.ifPresent(a -> a.getList("processes", Document.class, List.of()).forEach(p -> processes.put(
+                p.getString("hostname") + ":" + port(p), p)));
+        String agentVersion = automation.map(a -> a.get("agentVersion") instanceof Document v ? v.getString("name") : null).orElse(null);
+        List<Deployment> deployments = new ArrayList<>();
+        for (Document cluster : api.list("groups/" + projectId + "/clusters", projectId)) {
+            List<Document> hosts = api.list("groups/" + projectId + "/hosts?clusterId="
+                    + URLEncoder.encode(cluster.getString("id"), StandardCharsets.UTF_8), projectId);
+            boolean sharded = "SHARDED_REPLICA_SET".equals(cluster.getString("typeName"));
+            List<Document> reached = hosts.stream().filter(h -> !sharded || "SHARD_MONGOS".equals(h.getString("typeName"))).toList();
+            Document managed = hosts.stream().map(h -> processes.get(h.getString("hostname") + ":"
+                    + Objects.requireNonNullElse(h.get("port"), 27017))).filter(Objects::nonNull).findFirst().orElse(null);
+            Integer oplog = managed == null ? null : oplogSizeMB(managed);
+            deployments.add(new Deployment(cluster.getString("id"), cluster.getString("clusterName"),
+                    reached.stream().map(h -> h.getString("version")).filter(Objects::nonNull).findFirst().orElse(null),
+                    managed == null ? null : managed.getString("featureCompatibilityVersion"),
+                    managed == null ? null : agentVersion, null, oplog, sharded,
+                    hosts.stream().anyMatch(h -> Boolean.TRUE.equals(h.getBoolean("sslEnabled"))), managed != null));
+        }
+        return new Project(projectId, group.getString("name"), deployments);
+    }
+
+    /**
+     * The MongoDB Agent's version when automation manages a process on one of the hosts ({@code agentVersion.name} of
+     * the automation configuration), else {@code null}.
+     */
+    static String agentVersion(Optional<Document> automation, List<Document> hosts) {
+        if (automation.isEmpty() || !(automation.get().get("agentVersion") instanceof Document version)) {
+            return null;
+        }
+        boolean managed = automation.get().getList("processes", Document.class, List.of()).stream().anyMatch(p -> hosts.stream()
+                .anyMatch(h -> Objects.equals(p.getString("hostname"), h.getString("hostname"))
+                        && String.valueOf(port(p)).equals(String.valueOf(Objects.requireNonNullElse(h.get("port"), 27017)))));
+        return managed ? version.getString("name") : null;
+    }
+
+    /** {@code args2_6.net.port} of an automation process, 27017 when unset. */
+    private static Object port(Document process) {
+        Document args = process.get("args2_6", Document.class);
+        Document net = args == null ? null : args.get("net", Document.class);
+        return net == null || net.get("port") == null ? 27017 : net.get("port");
+    }
+
+    private static Integer oplogSizeMB(Document process) {
+        Document args = process.get("args2_6", Document.class);
+        Document replication = args == null ? null : args.get("replication", Document.class);
+        return replication != null && replication.get("oplogSizeMB") instanceof Number n ? n.intValue() : null;
+    }
+}
