@@ -128,6 +128,7 @@ public enum ErrorCode {
      * was written.
      */
     SHARDING_METADATA_UNREADABLE(2),
+    /**
      * A push migration names a migration host that is not connected to the control plane (it never called, or has not
      * called for longer than it should), or the host stopped answering while the control plane waited for it. Remedy:
      * start {@code livemigrate agent} on that host with the organization's link-token, or name a connected host

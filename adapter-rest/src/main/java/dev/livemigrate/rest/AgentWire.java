@@ -80,7 +80,7 @@ final class AgentWire {
     static MigrationReport report(String id, MigrationState state, JsonNode r) {
         if (r == null) {
             return new MigrationReport(id, state, null, null, 0, 0, 0, 0, 0, 0, null, null, false, Map.of(),
-                    MigrationReport.Verification.NOT_REQUESTED, null, null, null, null);
+                    MigrationReport.Verification.NOT_REQUESTED, null, null, null, null, null);
         }
         Map<String, List<String>> conflicts = new LinkedHashMap<>();
         r.path("indexConflicts").properties().forEach(e -> {
@@ -90,6 +90,8 @@ final class AgentWire {
         });
         Map<String, String> capped = new LinkedHashMap<>();
         r.path("cappedNotRestored").properties().forEach(e -> capped.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> sharding = new LinkedHashMap<>();
+        r.path("sharding").properties().forEach(e -> sharding.put(e.getKey(), e.getValue().asText()));
         JsonNode c = r.path("catalogChangesDuringSync");
         return new MigrationReport(id, state, time(r.get("startedAt")), millis(r.get("durationMillis")), r.path("copiedBytes").asLong(),
                 r.path("copiedDocuments").asLong(), r.path("collectionsCopied").asInt(), r.path("indexesCreated").asInt(),
@@ -97,7 +99,7 @@ final class AgentWire {
                 millis(r.get("downtimeMillis")), r.path("sourceWritesBlocked").asBoolean(), conflicts,
                 MigrationReport.Verification.valueOf(r.path("verification").asText("NOT_REQUESTED")), null,
                 new MigrationReport.CatalogChanges(c.path("created").asInt(), c.path("copied").asInt(), c.path("renamed").asInt(),
-                        c.path("dropped").asInt()), r.path("cutoverPoint").isTextual() ? r.get("cutoverPoint").asText() : null, capped);
+                        c.path("dropped").asInt()), r.path("cutoverPoint").isTextual() ? r.get("cutoverPoint").asText() : null, capped, sharding);
     }
 
     private static Instant time(JsonNode t) {
