@@ -49,12 +49,18 @@ final class CatalogReconciler {
     private final Streams streams;
     private final Set<Namespace> missingOnce = new HashSet<>();
     private final Set<Namespace> gone = new HashSet<>();
+    private final BooleanSupplier indexEvents;
 
-    CatalogReconciler(RunContext run, SyncTargets targets, DdlApplier ddl, Streams streams) {
+    /**
+     * @param indexEvents whether the change streams report index builds and drops themselves (a cluster-wide stream
+     *                    with expanded events, MongoDB 6.0+): then a pass does not list any collection's indexes
+     */
+    CatalogReconciler(RunContext run, SyncTargets targets, DdlApplier ddl, Streams streams, BooleanSupplier indexEvents) {
         this.run = run;
         this.targets = targets;
         this.ddl = ddl;
         this.streams = streams;
+        this.indexEvents = indexEvents;
     }
 
     /**
@@ -89,7 +95,9 @@ final class CatalogReconciler {
                 ddl.countCreated();
             }
             streams.follow(ns, from);
-            reconcileIndexes(ns, target);
+            if (!indexEvents.getAsBoolean()) { // listing every collection's indexes on both sides is the costly part
+                reconcileIndexes(ns, target);
+            }
         }
         if (!streams.clusterWide()) {
             confirmGone(catalog.keySet(), listedAfter, closing, writesStopped);

@@ -79,7 +79,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
         this.checkpoints = new Checkpoints(run.metadata(), run.id(), checkpointer);
         this.builds = new IndexBuilds(run.id(), run.retries(), this::fail);
         this.ddl = new DdlApplier(run, targets, changes, builds);
-        this.reconciler = new CatalogReconciler(run, targets, ddl, this);
+        this.reconciler = new CatalogReconciler(run, targets, ddl, this, () -> caps.clusterStreams() && caps.expandedEvents());
         this.meter = new LagMeter(checkpointer, System.nanoTime());
         this.collated = CollatedCollections.of(run.source());
         this.readers = new Readers(run, checkpoints, startAt, targets, this);
