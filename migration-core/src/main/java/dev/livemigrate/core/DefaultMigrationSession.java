@@ -1,5 +1,6 @@
 package dev.livemigrate.core;
 
+import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.MigrationProgress;
 import dev.livemigrate.MigrationReport;
@@ -243,7 +244,7 @@ final class DefaultMigrationSession implements MigrationSession {
      */
     private void syncChanges(CopyPhase.Start start) throws InterruptedException {
         lifecycle.transition(MigrationState.SYNCING);
-        sync = new SyncPhase(run, start.startAt(), signals::fail);
+        sync = new SyncPhase(run, start.startAt(), this::syncFailed);
         try {
             sync.start();
             signals.await();
@@ -260,6 +261,18 @@ final class DefaultMigrationSession implements MigrationSession {
             run.metadata().setMigrationState(run.id(), end.name());
         }
         finish(end);
+    }
+
+    /**
+     * Syncing failed; except work that gave up waiting to retry because the session is stopping (close and cancel
+     * wake it): what it held was not applied, so no checkpoint passed it and the next run reads it again.
+     */
+    private void syncFailed(MigrationException failure) {
+        if (signals.stopRequested() && failure.errorCode() == ErrorCode.INTERRUPTED) {
+            LOG.info("migration {}: {} (stopping)", run.id(), failure.getMessage());
+            return;
+        }
+        signals.fail(failure);
     }
 
     private void finish(MigrationState end) {
