@@ -9,12 +9,14 @@ import dev.livemigrate.MigrationState;
 import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.Sharding;
+import dev.livemigrate.core.testing.DockerOrRequired;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.mongodb.MongoDBContainer;
@@ -30,9 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shard and a mongos in one container; {@code LIVEMIGRATE_IT_IMAGE}, default {@code mongo:7.0}) and a replica set:
  * sharded to sharded, replica set to sharded with a sharding entry, sharded to replica set. One-time copies; each
  * checks the destination's {@code config.collections} (key, unique) and the data byte for byte. Skipped without
- * Docker. <b>Written without a Docker engine and never run yet.</b>
+ * Docker unless {@code -Dlivemigrate.it=required} ({@link DockerOrRequired}). <b>Written without a Docker engine and
+ * never run yet.</b>
  */
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(DockerOrRequired.class)
+@Testcontainers
 class RealShardedClustersIT {
 
     private static final String IMAGE = System.getenv().getOrDefault("LIVEMIGRATE_IT_IMAGE", "mongo:7.0");

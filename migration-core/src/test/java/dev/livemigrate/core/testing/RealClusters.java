@@ -122,7 +122,7 @@ public final class RealClusters implements ExecutionCondition, BeforeAllCallback
     }
 
     /** Whether {@code -Dlivemigrate.it=required} or {@code LIVEMIGRATE_IT=required} is set. */
-    static boolean required() {
+    public static boolean required() {
         String property = System.getProperty(REQUIRED_SWITCH, "").trim();
         String value = property.isEmpty() ? System.getenv().getOrDefault("LIVEMIGRATE_IT", "") : property;
         return value.trim().toLowerCase(Locale.ROOT).equals("required");
