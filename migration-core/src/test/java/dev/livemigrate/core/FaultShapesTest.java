@@ -129,11 +129,7 @@ class FaultShapesTest {
     }
 
     private MongoCollection<Document> seed(int n) {
-        MongoCollection<Document> orders = source.client().getDatabase("app").getCollection("orders");
-        for (int i = 0; i < n; i++) {
-            orders.insertOne(new Document("_id", i).append("n", i).append("pad", "x".repeat(100)));
-        }
-        return orders;
+        return StallTest.seedOrders(source, n);
     }
 
     private static void change(MongoCollection<Document> orders, int round, int newId) {

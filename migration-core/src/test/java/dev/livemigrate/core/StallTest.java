@@ -184,6 +184,11 @@ class StallTest {
     }
 
     private MongoCollection<Document> seed(int n) {
+        return seedOrders(source, n);
+    }
+
+    /** {@code n} orders of about 130 bytes in app.orders on {@code source}, {@code _id} 0 to n - 1. */
+    static MongoCollection<Document> seedOrders(EmbeddedMongo source, int n) {
         MongoCollection<Document> orders = source.client().getDatabase("app").getCollection("orders");
         for (int i = 0; i < n; i++) {
             orders.insertOne(new Document("_id", i).append("n", i).append("pad", "x".repeat(100)));
