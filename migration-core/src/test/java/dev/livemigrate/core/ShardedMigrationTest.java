@@ -145,6 +145,32 @@ class ShardedMigrationTest {
     }
 
     @Test
+    void aCutoverThroughMongosBlocksWritesThereAndDrainsToAPointThatCoversEveryShard() {
+        seed();
+        MongosProxy from = proxy(MongosProxy.inFrontOf(source, CONFIG_COLLECTIONS, CONFIG_CHUNKS).withShardKeyInEvents("region", "customerId"));
+        MongosProxy to = proxy(MongosProxy.empty(destination, 7, 0, 2));
+
+        MigrationReport report;
+        try (MigrationSession session = Migrations.start(spec("sharded-cutover", from, to).build())) {
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
+            source.client().getDatabase("shop").getCollection("orders").insertOne(new Document("_id", 200).append("region", "eu"));
+            source.client().getDatabase("shop").getCollection("notes").insertOne(new Document("_id", 200).append("author", "z"));
+            report = session.cutover(true);
+        }
+
+        assertThat(report.state()).isEqualTo(MigrationState.COMPLETED);
+        List<String> sent = from.commands().stream().map(WireProxy.Command::name).toList();
+        int block = sent.indexOf("setUserWriteBlockMode");
+        assertThat(sentCommand(from.commands("setUserWriteBlockMode").get(0).body()))
+                .isEqualTo(BsonDocument.parse("{setUserWriteBlockMode: 1, global: true}"));
+        assertThat(block).as("writes blocked on the mongos before the cut point is taken").isLessThan(sent.indexOf("appendOplogNote"));
+        assertThat(report.cutoverPoint()).endsWith("by appendOplogNote on every shard (mongos)");
+        assertSameDocuments(source.client(), ORDERS, destination.client(), ORDERS);
+        assertSameDocuments(source.client(), NOTES, destination.client(), NOTES);
+        assertSameDocuments(source.client(), CUSTOMERS, destination.client(), CUSTOMERS);
+    }
+
+    @Test
     void aReplicaSetIsShardedOnTheDestinationAsTheShardingEntryAsks() {
         seed();
         MongosProxy to = proxy(MongosProxy.empty(destination, 7, 0, 2)); // 6.0+: no enableSharding

@@ -2,19 +2,15 @@ package dev.livemigrate.validation;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
-import com.mongodb.ReadPreference;
-import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import com.mongodb.connection.ClusterConnectionMode;
-import com.mongodb.connection.ClusterSettings;
 import dev.livemigrate.spi.CommandRunner;
+import dev.livemigrate.spi.ShardClients;
 import dev.livemigrate.spi.ValidationContext;
 import org.bson.BsonDocument;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -93,16 +89,6 @@ interface ShardConnector {
      * replica set required, reads from its primary.
      */
     static MongoClientSettings settings(MongoClientSettings base, Sharding.Shard shard) {
-        ClusterSettings.Builder cluster = ClusterSettings.builder()
-                .hosts(shard.members().stream().map(ServerAddress::new).toList())
-                .serverSelectionTimeout(SELECTION_SECONDS, TimeUnit.SECONDS);
-        Optional<String> replicaSet = shard.replicaSet();
-        replicaSet.ifPresent(rs -> cluster.requiredReplicaSetName(rs).mode(ClusterConnectionMode.MULTIPLE));
-        if (replicaSet.isEmpty()) {
-            cluster.mode(shard.members().size() == 1 ? ClusterConnectionMode.SINGLE : ClusterConnectionMode.MULTIPLE);
-        }
-        ClusterSettings built = cluster.build();
-        return MongoClientSettings.builder(base).applyToClusterSettings(b -> b.applySettings(built))
-                .readPreference(ReadPreference.primary()).build();
+        return ShardClients.settings(base, shard.host(), SELECTION_SECONDS);
     }
 }

@@ -1,13 +1,13 @@
 package dev.livemigrate.validation;
 
 import dev.livemigrate.spi.CommandRunner;
+import dev.livemigrate.spi.ShardClients;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +29,12 @@ final class Sharding {
 
         /** The replica set's name, or empty for a shard that is no replica set. */
         Optional<String> replicaSet() {
-            int slash = host.indexOf('/');
-            return slash < 0 ? Optional.empty() : Optional.of(host.substring(0, slash));
+            return ShardClients.replicaSet(host);
         }
 
         /** The members, {@code host:port} each. */
         List<String> members() {
-            return Arrays.stream(host.substring(host.indexOf('/') + 1).split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
+            return ShardClients.members(host);
         }
     }
 

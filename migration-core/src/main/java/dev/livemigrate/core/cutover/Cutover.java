@@ -66,7 +66,7 @@ public final class Cutover {
      *                            drain timeout (writes are still coming)
      */
     public void drain(ChangeSync sync) throws InterruptedException {
-        CutPoint cut = CutPoint.take(run.source(), run.id());
+        CutPoint cut = CutPoint.take(run.source(), run.connections().sourceSettings(), run.id());
         LOG.info("migration {}: draining every change up to {}", run.id(), cut);
         Duration timeout = run.spec().cutoverDrainTimeout();
         if (!sync.awaitCaughtUp(cut, timeout)) {

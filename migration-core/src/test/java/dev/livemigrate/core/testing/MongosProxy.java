@@ -5,12 +5,15 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
+import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.BsonDocumentCodec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link WireProxy} in front of an {@link EmbeddedMongo} that answers as a mongos of a sharded cluster, so the
@@ -19,6 +22,15 @@ import java.util.List;
  * the documents the test gives (those whose top-level fields equal the filter's), and {@code enableSharding} and
  * {@code shardCollection} are answered as MongoDB answers them (and recorded, as every command is). Everything
  * else goes to the embedded server. Optionally {@code buildInfo} reports another server version.
+ *
+ * <p>As a mongos of MongoDB 6.0+ it also acknowledges {@code setUserWriteBlockMode} (recorded, not enforced) and
+ * answers {@code appendOplogNote} as one that wrote the no-op on each shard: {@code {raw: {<shard host>: {ok: 1},
+ * ...}, ok: 1, operationTime}} (jstests/sharding/append_oplog_note_mongos.js in mongodb/mongo checks {@code raw}; a
+ * mongos's reply carries the {@code operationTime} of its shards' replies), the time being the embedded server's
+ * newest oplog entry; {@link #olderThan60()} answers it as a mongos of 5.0 does (CommandNotFound). And, as every
+ * server since 4.0.7 does, it gives an empty change-stream batch a {@code postBatchResumeToken}: the newest oplog
+ * entry's time read before the batch was asked for, in the resume-token format (type byte 130, the timestamp
+ * big-endian; manual, "Resume Tokens"); the embedded server sends none.
  *
  * <p>Reply shapes: {@code hello} from a mongos, https://www.mongodb.com/docs/manual/reference/command/hello/
  * ("Sharded Instances": the common fields and {@code msg: "isdbgrid"}, nothing of a replica set);
@@ -48,12 +60,16 @@ public final class MongosProxy implements AutoCloseable {
     private final BsonArray versionArray;
     private volatile boolean refuseConfigReads;
     private volatile List<String> shardKeyFields = List.of();
+    private volatile boolean olderThan60;
+    private final EmbeddedMongo upstream;
+    private final Set<Long> changeStreamCursors = ConcurrentHashMap.newKeySet();
 
     private MongosProxy(EmbeddedMongo upstream, List<BsonDocument> configCollections, List<BsonDocument> configChunks,
                         BsonArray versionArray) {
         this.configCollections = List.copyOf(configCollections);
         this.configChunks = List.copyOf(configChunks);
         this.versionArray = versionArray;
+        this.upstream = upstream;
         this.proxy = WireProxy.inFrontOf(upstream, this::reply);
     }
 
@@ -100,6 +116,12 @@ public final class MongosProxy implements AutoCloseable {
         return this;
     }
 
+    /** From now on, answers {@code appendOplogNote} as a mongos older than 6.0: code 59, CommandNotFound. */
+    public MongosProxy olderThan60() {
+        olderThan60 = true;
+        return this;
+    }
+
     public String connectionString() {
         return proxy.connectionString();
     }
@@ -143,8 +165,17 @@ public final class MongosProxy implements AutoCloseable {
                 }
                 return WireProxy.bytes(reply);
             }
+            case "setUserWriteBlockMode":
+                return WireProxy.bytes(new BsonDocument("ok", new BsonInt32(1)));
+            case "appendOplogNote":
+                return WireProxy.bytes(olderThan60 ? new BsonDocument("ok", new BsonInt32(0))
+                        .append("errmsg", new BsonString("no such command: 'appendOplogNote'")).append("code", new BsonInt32(59))
+                        .append("codeName", new BsonString("CommandNotFound"))
+                        : new BsonDocument("raw", new BsonDocument("shard01/host1:27018,host2:27018,host3:27018", new BsonDocument("ok", new BsonInt32(1)))
+                        .append("shard02/host4:27018,host5:27018,host6:27018", new BsonDocument("ok", new BsonInt32(1))))
+                        .append("ok", new BsonInt32(1)).append("operationTime", newestOplogEntry()));
             case "aggregate", "getMore":
-                return shardKeyFields.isEmpty() ? upstream.forward() : withShardKeys(decode(upstream.forward()));
+                return changeStream(command, upstream);
             case "find":
                 if ("config".equals(command.database()) && refuseConfigReads) {
                     return WireProxy.bytes(new BsonDocument("ok", new BsonInt32(0)).append("errmsg", new BsonString(
@@ -161,6 +192,35 @@ public final class MongosProxy implements AutoCloseable {
             default:
                 return upstream.forward();
         }
+    }
+
+    /** A change stream's reply: shard keys in its events where asked, and a postBatchResumeToken on an empty batch. */
+    private byte[] changeStream(WireProxy.Command command, WireProxy.Upstream upstream) throws java.io.IOException {
+        BsonDocument body = command.body();
+        boolean opens = command.name().equals("aggregate") && body.isArray("pipeline") && !body.getArray("pipeline").isEmpty()
+                && body.getArray("pipeline").get(0).asDocument().containsKey("$changeStream");
+        boolean stream = opens || command.name().equals("getMore") && changeStreamCursors.contains(body.get("getMore").asNumber().longValue());
+        if (!stream) {
+            return upstream.forward();
+        }
+        BsonTimestamp readTo = newestOplogEntry();
+        BsonDocument reply = decode(upstream.forward());
+        BsonDocument cursor = reply.getDocument("cursor", new BsonDocument());
+        if (opens && cursor.isNumber("id")) {
+            changeStreamCursors.add(cursor.getNumber("id").longValue());
+        }
+        BsonArray batch = cursor.getArray(opens ? "firstBatch" : "nextBatch", new BsonArray());
+        if (batch.isEmpty() && cursor.isNumber("id") && readTo != null) {
+            cursor.put("postBatchResumeToken", new BsonDocument("_data", new BsonString(String.format("82%016X", readTo.getValue()))));
+        }
+        return shardKeyFields.isEmpty() ? WireProxy.bytes(reply) : withShardKeys(reply);
+    }
+
+    /** The time of the embedded server's newest oplog entry, or {@code null} when it has none. */
+    private BsonTimestamp newestOplogEntry() {
+        BsonDocument newest = upstream.client().getDatabase("local").getCollection("oplog.rs", BsonDocument.class).find()
+                .sort(new BsonDocument("$natural", new BsonInt32(-1))).first();
+        return newest == null ? null : newest.getTimestamp("ts");
     }
 
     private byte[] withShardKeys(BsonDocument reply) {
