@@ -120,6 +120,19 @@ class ShardedMigrationTest {
         assertThat(supporting).isLessThan(shardOrders);
         assertThat(shardOrders).as("sharded before the copy's first insert").isLessThan(indexOf(sent, "insert", "orders2"));
 
+        // spread over the destination's two shards along the source's chunk boundary before the copy
+        int split = indexOf(sent, "split", "archive.orders2");
+        assertThat(sentCommand(sent.get(split).body())).isEqualTo(BsonDocument.parse(
+                "{split: 'archive.orders2', middle: {region: 'm', _id: {$minKey: 1}}}"));
+        assertThat(sent).filteredOn(c -> c.name().equals("moveChunk")).extracting(c -> sentCommand(c.body())).containsExactly(
+                BsonDocument.parse("{moveChunk: 'archive.orders2', bounds: [{region: {$minKey: 1}, _id: {$minKey: 1}},"
+                        + " {region: 'm', _id: {$minKey: 1}}], to: 'shard01'}"),
+                BsonDocument.parse("{moveChunk: 'archive.orders2', bounds: [{region: 'm', _id: {$minKey: 1}},"
+                        + " {region: {$maxKey: 1}, _id: {$maxKey: 1}}], to: 'shard02'}"));
+        assertThat(shardOrders).isLessThan(split);
+        assertThat(indexOf(sent, "moveChunk", "archive.orders2")).isLessThan(indexOf(sent, "insert", "orders2"));
+        assertThat(sent).filteredOn(c -> c.name().equals("split")).hasSize(1); // not the hashed customers
+
         int shardCustomers = indexOf(sent, "shardCollection", "shop.customers");
         assertThat(sentCommand(sent.get(shardCustomers).body())).isEqualTo(BsonDocument.parse(
                 "{shardCollection: 'shop.customers', key: {customerId: 'hashed'}, unique: false}"));
@@ -142,6 +155,46 @@ class ShardedMigrationTest {
         assertThat(report.sharding()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "archive.orders2", "sharded on {\"region\": 1, \"_id\": 1}, unique, simple collation as on the source",
                 "shop.customers", "sharded on {\"customerId\": \"hashed\"} as on the source"));
+    }
+
+    @Test
+    void theCopyOfACollectionShardedOnOneFieldReadsItChunkRangeByChunkRangeAcrossTypesAndMissingKeys() {
+        var items = source.client().getDatabase("shop").getCollection("items");
+        for (int i = 0; i < 100; i++) {
+            items.insertOne(new Document("_id", i).append("sku", i).append("pad", "x".repeat(64)));
+            items.insertOne(new Document("_id", 1000 + i).append("sku", String.format("s%03d", i)).append("pad", "y".repeat(64)));
+        }
+        for (int i = 0; i < 10; i++) {
+            items.insertOne(new Document("_id", 2000 + i).append("pad", "no sku: sharded as null"));
+            items.insertOne(new Document("_id", 3000 + i).append("sku", null));
+        }
+        items.createIndex(Indexes.ascending("sku"));
+        // four chunks over two shards, their boundaries across numbers and strings (5.0+ shapes, as above)
+        String uuid = "{$binary: {base64: 'q83vASNFZ4mrze8BI0VniQ==', subType: '04'}}";
+        List<BsonDocument> collections = List.of(BsonDocument.parse("{_id: 'shop.items', lastmodEpoch: {$oid: '60f989a2430bfdd95d8cfa30'},"
+                + " lastmod: {$date: '2021-07-22T15:07:16.301Z'}, timestamp: {$timestamp: {t: 1626966436, i: 1}}, uuid: " + uuid + ","
+                + " key: {sku: 1}, unique: false, noBalance: false}"));
+        List<BsonDocument> chunks = List.of(
+                chunk(uuid, "{$minKey: 1}", "50", "shard01", 1), chunk(uuid, "50", "'s040'", "shard02", 2),
+                chunk(uuid, "'s040'", "'s060'", "shard01", 3), chunk(uuid, "'s060'", "{$maxKey: 1}", "shard02", 4));
+        MongosProxy from = proxy(MongosProxy.inFrontOf(source, collections, chunks));
+
+        MigrationReport report = Migrations.run(spec("chunk-ranges", from.connectionString(), destination.connectionString())
+                .continuousSync(false).partitionSizeBytes(4 * 1024).build(), Duration.ofMinutes(1));
+
+        assertThat(report.state()).isEqualTo(MigrationState.COMPLETED);
+        assertThat(from.commands("find")).filteredOn(c -> c.body().getString("find").getValue().equals("items"))
+                .extracting(c -> c.body().getDocument("filter", new BsonDocument()))
+                .contains(BsonDocument.parse("{sku: {$type: [1, 16, 18, 19], $not: {$gte: 50}}}"),
+                        BsonDocument.parse("{sku: {$type: [1, 16, 18, 19], $gte: 50}}"),
+                        BsonDocument.parse("{sku: {$gte: '', $not: {$gte: 's040'}}}"),
+                        BsonDocument.parse("{sku: {$gte: 's040', $not: {$gte: 's060'}}}"),
+                        BsonDocument.parse("{sku: {$gte: 's060'}}"),
+                        BsonDocument.parse("{sku: {$eq: null}}"));
+        assertThat(from.commands("aggregate")).as("no $sample of ids to plan the copy")
+                .noneMatch(c -> c.body().getArray("pipeline").toString().contains("$sample"));
+        assertThat(report.copiedDocuments()).as("every document copied once").isEqualTo(220);
+        assertSameDocuments(source.client(), Namespace.parse("shop.items"), destination.client(), Namespace.parse("shop.items"));
     }
 
     @Test
@@ -286,6 +339,13 @@ class ShardedMigrationTest {
         // the indexes that support the shard keys on the source (a sharded collection always has one)
         shop.getCollection("orders").createIndex(Indexes.ascending("region", "_id"), new IndexOptions().unique(true));
         shop.getCollection("customers").createIndex(Indexes.hashed("customerId"));
+    }
+
+    /** A config.chunks document (5.0+: by collection uuid) of a collection sharded on {@code sku}. */
+    private static BsonDocument chunk(String uuid, String min, String max, String shard, int version) {
+        return BsonDocument.parse("{_id: {$oid: '63a5537d7c71b9f73c26d77" + version + "'}, uuid: " + uuid + ", min: {sku: " + min + "},"
+                + " max: {sku: " + max + "}, shard: '" + shard + "', lastmod: {$timestamp: {t: 1, i: " + version + "}},"
+                + " history: [{validAfter: {$timestamp: {t: 1626966436, i: 2}}, shard: '" + shard + "'}]}");
     }
 
     private MongosProxy proxy(MongosProxy p) {

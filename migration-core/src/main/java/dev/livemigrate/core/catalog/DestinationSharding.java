@@ -22,6 +22,7 @@ import java.util.List;
  * (https://www.mongodb.com/docs/manual/reference/command/shardCollection/). Repeating it (a resumed run, a
  * collection created again) is harmless: the index exists with the same definition, and a server that
  * reports a database or collection as already sharded (AlreadyInitialized, before 5.0) is taken at its word.
+ * Then the still empty collection is spread over the destination's shards along the source's chunks ({@link PreSplit}).
  */
 public final class DestinationSharding {
 
@@ -55,6 +56,7 @@ public final class DestinationSharding {
         }
         admin(run, key.shardCollection(target), target);
         LOG.info("{} {} on the destination", target, key.describe());
+        PreSplit.spread(run, plan, info.namespace(), target);
     }
 
     private static void admin(RunContext run, BsonDocument command, Namespace target) {

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -36,17 +35,27 @@ import java.util.stream.Collectors;
  *
  * @param keys                by source namespace, how its destination collection is sharded
  * @param unsharded           by source namespace, why a collection sharded on the source arrives unsharded
- * @param sourceSharded       the selected collections the source shards (their change events' {@code documentKey}
- *                            carries the shard key)
- * @param enableShardingFirst whether the destination needs {@code enableSharding} before {@code shardCollection}
+ * @param sourceSharded by source namespace, the selected collections the source shards, with their key and chunks
+ *                      (their change events' {@code documentKey} carries the shard key)
+ * @param destination   what the destination is: whether it needs {@code enableSharding} before {@code shardCollection},
+ *                      its shards
  */
-public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String> unsharded, Set<Namespace> sourceSharded,
-                           boolean enableShardingFirst) {
+public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String> unsharded, Map<Namespace, SourceLayout> sourceSharded,
+                           Topology destination) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardingPlan.class);
 
     /** Nothing sharded. */
-    public static final ShardingPlan NONE = new ShardingPlan(Map.of(), Map.of(), Set.of(), false);
+    public static final ShardingPlan NONE = new ShardingPlan(Map.of(), Map.of(), Map.of(), new Topology(false, List.of(), 0));
+
+    /**
+     * How the source shards a collection.
+     *
+     * @param key    its shard key
+     * @param chunks its chunks in shard-key order, as {@code config.chunks} holds them
+     */
+    public record SourceLayout(BsonDocument key, List<ShardedCollections.Chunk> chunks) {
+    }
 
     /**
      * How one destination collection is sharded.
@@ -86,18 +95,21 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
         Topology from = readable(() -> Topology.detect(source));
         Topology to = Topology.detect(destination);
         Map<Namespace, ShardedCollections.Info> sourceSharded = new LinkedHashMap<>();
+        Map<Namespace, List<ShardedCollections.Chunk>> chunks = new LinkedHashMap<>();
         if (from.sharded()) {
             readable(() -> ShardedCollections.read(source)).forEach((ns, info) -> {
                 if (selected.containsKey(ns)) {
                     sourceSharded.put(ns, info);
-                    List<ShardedCollections.Chunk> chunks = readable(() -> ShardedCollections.chunks(source, info));
-                    LOG.info("{} is sharded on the source on {}: {} chunk(s) on {}", ns, info.key().toJson(), chunks.size(),
-                            chunks.stream().map(ShardedCollections.Chunk::shard).distinct().sorted().toList());
+                    List<ShardedCollections.Chunk> read = readable(() -> ShardedCollections.chunks(source, info));
+                    chunks.put(ns, read);
+                    LOG.info("{} is sharded on the source on {}: {} chunk(s) on {}", ns, info.key().toJson(), read.size(),
+                            read.stream().map(ShardedCollections.Chunk::shard).distinct().sorted().toList());
                 }
             });
         }
         return plan(sharding, sourceSharded, to, selected,
-                ns -> source.getDatabase(ns.database()).getCollection(ns.collection()).listIndexes(BsonDocument.class).into(new ArrayList<>()));
+                ns -> source.getDatabase(ns.database()).getCollection(ns.collection()).listIndexes(BsonDocument.class).into(new ArrayList<>()))
+                .withChunks(chunks);
     }
 
     private static <T> T readable(Supplier<T> read) {
@@ -139,8 +151,24 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
         for (Sharding.Entry entry : sharding.entries()) {
             keys.put(entry.namespace(), fromEntry(entry, selected.get(entry.namespace()), sharding.createSupportingIndexes(), sourceIndexes));
         }
-        return keys.isEmpty() && unsharded.isEmpty() ? NONE
-                : new ShardingPlan(keys, unsharded, Set.copyOf(sourceSharded.keySet()), destination.needsEnableSharding());
+        Map<Namespace, SourceLayout> layouts = new LinkedHashMap<>();
+        sourceSharded.forEach((ns, info) -> layouts.put(ns, new SourceLayout(info.key(), List.of())));
+        return keys.isEmpty() && unsharded.isEmpty() ? NONE : new ShardingPlan(keys, unsharded, layouts, destination);
+    }
+
+    /** This plan with the source's chunks of each collection it shards. */
+    ShardingPlan withChunks(Map<Namespace, List<ShardedCollections.Chunk>> chunks) {
+        if (this == NONE) {
+            return this;
+        }
+        Map<Namespace, SourceLayout> layouts = new LinkedHashMap<>();
+        sourceSharded.forEach((ns, layout) -> layouts.put(ns, new SourceLayout(layout.key(), List.copyOf(chunks.getOrDefault(ns, List.of())))));
+        return new ShardingPlan(keys, unsharded, layouts, destination);
+    }
+
+    /** Whether the destination needs {@code enableSharding} on a database before {@code shardCollection}. */
+    public boolean enableShardingFirst() {
+        return destination.needsEnableSharding();
     }
 
     private static ShardKey fromEntry(Sharding.Entry entry, CollectionInfo info, boolean createSupportingIndexes,
@@ -206,9 +234,14 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
         return v instanceof BsonNumber n && n.doubleValue() == 1;
     }
 
+    /** How the source shards a collection, or {@code null} when it does not. */
+    public SourceLayout sourceLayout(Namespace source) {
+        return sourceSharded.get(source);
+    }
+
     /** Whether the source shards this collection. */
     public boolean sourceShards(Namespace source) {
-        return sourceSharded.contains(source);
+        return sourceSharded.containsKey(source);
     }
 
     /** How a source collection's destination collection is sharded, or {@code null}. */

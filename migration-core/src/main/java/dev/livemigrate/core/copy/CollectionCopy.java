@@ -9,6 +9,7 @@ import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.DestinationCollections;
 import dev.livemigrate.core.catalog.IndexSpecs;
+import dev.livemigrate.core.catalog.ShardingPlan;
 import dev.livemigrate.core.catalog.SourceCatalog;
 import dev.livemigrate.core.state.MetadataStore.CollectionStatus;
 import dev.livemigrate.core.catalog.IndexRelaxation;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Copies one collection whole while the migration syncs: one that the catalog shows and no change
@@ -75,12 +77,27 @@ public final class CollectionCopy {
         return info.isCapped() || info.isTimeSeries();
     }
 
-    /** The partitions of a collection: one for a collection copied in one stream, else by {@code _id}. */
+    /**
+     * The partitions of a collection: one for a collection copied in one stream; along the source's chunks where it
+     * shards the collection on one ranged field and the collection compares strings in binary order (chunk boundaries
+     * are in that order; a collated query would not select their ranges) ({@link ChunkPartitions}); else by
+     * {@code _id}.
+     */
     static List<Partition> plan(RunContext run, CollectionInfo info, SourceCatalog.Stats stats) {
         Namespace ns = info.namespace();
-        return inOneStream(info) ? List.of(Partition.whole())
-                : Partitioner.plan(run.source().getDatabase(ns.database()).getCollection(ns.collection(), BsonDocument.class),
-                        stats.count(), stats.sizeBytes(), run.spec().partitionSizeBytes());
+        if (inOneStream(info)) {
+            return List.of(Partition.whole());
+        }
+        MongoCollection<BsonDocument> source = run.source().getDatabase(ns.database()).getCollection(ns.collection(), BsonDocument.class);
+        ShardingPlan.SourceLayout layout = run.selection().sharding().sourceLayout(ns);
+        int target = Partitioner.target(stats.count(), stats.sizeBytes(), run.spec().partitionSizeBytes());
+        if (layout != null && target > 1 && !info.options().isDocument("collation")) {
+            Optional<List<Partition>> byChunks = ChunkPartitions.plan(source, layout.key(), layout.chunks(), target);
+            if (byChunks.isPresent()) {
+                return byChunks.get();
+            }
+        }
+        return Partitioner.plan(source, stats.count(), stats.sizeBytes(), run.spec().partitionSizeBytes());
     }
 
     /** The copier for a collection's partitions: in natural order for a capped collection. */

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Projections;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
+import org.bson.BsonNull;
 import org.bson.BsonValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +50,7 @@ public final class Partitioner {
      */
     public static List<Partition> plan(MongoCollection<BsonDocument> collection, long count, long sizeBytes,
                                        long partitionSizeBytes) {
-        if (count <= 1 || sizeBytes <= partitionSizeBytes) {
-            return List.of(Partition.whole());
-        }
-        int target = (int) Math.min(MAX_PARTITIONS, Math.min(count, (sizeBytes + partitionSizeBytes - 1) / partitionSizeBytes));
+        int target = target(count, sizeBytes, partitionSizeBytes);
         if (target <= 1) {
             return List.of(Partition.whole());
         }
@@ -61,6 +59,14 @@ public final class Partitioner {
         IdBracket min = bound(collection, 1);
         IdBracket max = bound(collection, -1);
         return plan(sample, min, max, target, bracket -> holdsIds(collection, bracket));
+    }
+
+    /** How many partitions a collection's size asks for; 1 when it is copied whole. */
+    static int target(long count, long sizeBytes, long partitionSizeBytes) {
+        if (count <= 1 || sizeBytes <= partitionSizeBytes) {
+            return 1;
+        }
+        return (int) Math.min(MAX_PARTITIONS, Math.min(count, (sizeBytes + partitionSizeBytes - 1) / partitionSizeBytes));
     }
 
     /**
@@ -153,16 +159,9 @@ public final class Partitioner {
         for (BsonValue id : sortedSample) {
             byBracket.computeIfAbsent(IdBracket.of(id), b -> new ArrayList<>()).add(id);
         }
-        List<BsonDocument> filters = new ArrayList<>();
-        for (IdBracket bracket : IdBracket.values()) {
-            if (bracket.ordinal() < minBracket.ordinal() || bracket.ordinal() > maxBracket.ordinal()) {
-                continue; // no _id sorts below the smallest or above the largest
-            }
-            List<BsonValue> ids = byBracket.getOrDefault(bracket, List.of());
-            if (ids.isEmpty() && !unsampledBracketHoldsIds.test(bracket)) {
-                continue;
-            }
-            int parts = ids.isEmpty() ? 1 : (int) Math.max(1, Math.round((double) target * ids.size() / sortedSample.size()));
+        Map<IdBracket, List<BsonValue>> splitsByBracket = new LinkedHashMap<>();
+        byBracket.forEach((bracket, ids) -> {
+            int parts = (int) Math.max(1, Math.round((double) target * ids.size() / sortedSample.size()));
             List<BsonValue> splits = new ArrayList<>();
             for (int i = 1; i < parts; i++) {
                 BsonValue split = ids.get((int) ((long) i * ids.size() / parts));
@@ -170,10 +169,31 @@ public final class Partitioner {
                     splits.add(split);
                 }
             }
+            splitsByBracket.put(bracket, splits);
+        });
+        return partitions("_id", splitsByBracket, minBracket, maxBracket, unsampledBracketHoldsIds);
+    }
+
+    /**
+     * Partitions on {@code field} between two brackets: each bracket that {@code splitsByBracket} names is cut at its
+     * split points (in MongoDB's order); each other bracket gets one partition when {@code holds} says it holds values.
+     */
+    static List<Partition> partitions(String field, Map<IdBracket, List<BsonValue>> splitsByBracket, IdBracket minBracket,
+                                      IdBracket maxBracket, Predicate<IdBracket> holds) {
+        List<BsonDocument> filters = new ArrayList<>();
+        for (IdBracket bracket : IdBracket.values()) {
+            if (bracket.ordinal() < minBracket.ordinal() || bracket.ordinal() > maxBracket.ordinal()) {
+                continue; // no value sorts below the smallest or above the largest
+            }
+            List<BsonValue> splits = splitsByBracket.get(bracket);
+            if (splits == null && !holds.test(bracket)) {
+                continue;
+            }
             BsonValue lower = null;
-            for (int i = 0; i <= splits.size(); i++) {
-                BsonValue upper = i < splits.size() ? splits.get(i) : null;
-                filters.add(filter(bracket, lower, upper));
+            List<BsonValue> cuts = splits == null ? List.of() : splits;
+            for (int i = 0; i <= cuts.size(); i++) {
+                BsonValue upper = i < cuts.size() ? cuts.get(i) : null;
+                filters.add(filter(field, bracket, lower, upper));
                 lower = upper;
             }
         }
@@ -185,13 +205,24 @@ public final class Partitioner {
     }
 
     static BsonDocument filter(IdBracket bracket, BsonValue lowerInclusive, BsonValue upperExclusive) {
-        BsonDocument condition = bracket.membership();
+        return filter("_id", bracket, lowerInclusive, upperExclusive);
+    }
+
+    /**
+     * The condition on {@code field} for the bracket's values in {@code [lower, upper)} (open where {@code null}). A
+     * field other than {@code _id} may be missing, which MongoDB sorts and shards as null: the null bracket then
+     * matches missing and null ({@code $eq: null}; before 8.0 also the deprecated undefined, whose documents a copy
+     * of the undefined bracket then reads again, and the copy skips as already there).
+     */
+    static BsonDocument filter(String field, IdBracket bracket, BsonValue lowerInclusive, BsonValue upperExclusive) {
+        BsonDocument condition = bracket == IdBracket.NULL && !field.equals("_id")
+                ? new BsonDocument("$eq", BsonNull.VALUE) : bracket.membership();
         if (lowerInclusive != null) {
             condition.put("$gte", lowerInclusive);
         }
         if (upperExclusive != null) {
             condition.put("$not", new BsonDocument("$gte", upperExclusive));
         }
-        return new BsonDocument("_id", condition);
+        return new BsonDocument(field, condition);
     }
 }

@@ -37,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code listShards}, https://www.mongodb.com/docs/manual/reference/command/listShards/ (the example output);
  * {@code shardCollection}: {@code {collectionsharded: "<db>.<coll>", ok: 1}} as the server's
  * ShardCollection command (src/mongo/s/commands/cluster_shard_collection_cmd.cpp in mongodb/mongo) appends it;
- * {@code enableSharding}: {@code {ok: 1}}; a {@code find} reply is a cursor {@code {firstBatch, id: 0, ns}}
+ * {@code enableSharding} and {@code split}: {@code {ok: 1}}; {@code moveChunk}: {@code {millis, ok: 1}} (the
+ * mongos's moveChunk command appends {@code millis}: src/mongo/s/commands/cluster_move_chunk_cmd.cpp in mongodb/mongo); a {@code find} reply is a cursor {@code {firstBatch, id: 0, ns}}
  * (https://www.mongodb.com/docs/manual/reference/command/find/, "Output").
  */
 public final class MongosProxy implements AutoCloseable {
@@ -165,6 +166,10 @@ public final class MongosProxy implements AutoCloseable {
                 }
                 return WireProxy.bytes(reply);
             }
+            case "split":
+                return WireProxy.bytes(new BsonDocument("ok", new BsonInt32(1)));
+            case "moveChunk":
+                return WireProxy.bytes(new BsonDocument("millis", new BsonInt32(412)).append("ok", new BsonInt32(1)));
             case "setUserWriteBlockMode":
                 return WireProxy.bytes(new BsonDocument("ok", new BsonInt32(1)));
             case "appendOplogNote":
