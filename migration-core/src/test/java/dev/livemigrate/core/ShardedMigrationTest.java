@@ -198,6 +198,37 @@ class ShardedMigrationTest {
     }
 
     @Test
+    void aCollectionShardedOnTheSourceAfterTheStartIsShardedAlikeOnTheDestinationBeforeItsDocumentsArrive() {
+        seed();
+        MongosProxy from = proxy(MongosProxy.inFrontOf(source, CONFIG_COLLECTIONS, CONFIG_CHUNKS).withShardKeyInEvents("region", "customerId"));
+        MongosProxy to = proxy(MongosProxy.empty(destination, 7, 0, 2));
+        Namespace devices = Namespace.parse("shop.devices");
+
+        MigrationReport report;
+        try (MigrationSession session = Migrations.start(spec("sharded-late", from, to).build())) {
+            Sessions.awaitState(session, MigrationState.READY_TO_CUTOVER);
+            // shardCollection of a collection that does not exist yet creates it (5.0+ shape, as above)
+            from.shardedMeanwhile(BsonDocument.parse("{_id: 'shop.devices', lastmodEpoch: {$oid: '60f989a2430bfdd95d8cfa40'},"
+                    + " lastmod: {$date: '2021-07-22T15:09:14.301Z'}, timestamp: {$timestamp: {t: 1626966554, i: 1}},"
+                    + " uuid: {$binary: {base64: 'ESIzRFVmd4iZqrvM3e7/AA==', subType: '04'}}, key: {device: 1}, unique: false, noBalance: false}"));
+            var collection = source.client().getDatabase("shop").getCollection("devices");
+            collection.createIndex(Indexes.ascending("device"));
+            for (int i = 0; i < 20; i++) {
+                collection.insertOne(new Document("_id", i).append("device", "d" + i));
+            }
+            report = session.cutover(false);
+        }
+
+        assertThat(report.state()).isEqualTo(MigrationState.COMPLETED);
+        List<WireProxy.Command> sent = to.commands();
+        int shard = indexOf(sent, "shardCollection", "shop.devices");
+        assertThat(sentCommand(sent.get(shard).body())).isEqualTo(BsonDocument.parse("{shardCollection: 'shop.devices', key: {device: 1}, unique: false}"));
+        assertThat(shard).as("sharded before its first document arrives").isLessThan(indexOf(sent, "insert", "devices"));
+        assertThat(report.sharding()).containsEntry("shop.devices", "sharded on {\"device\": 1} as on the source (sharded there during the migration)");
+        assertSameDocuments(source.client(), devices, destination.client(), devices);
+    }
+
+    @Test
     void aCutoverThroughMongosBlocksWritesThereAndDrainsToAPointThatCoversEveryShard() {
         seed();
         MongosProxy from = proxy(MongosProxy.inFrontOf(source, CONFIG_COLLECTIONS, CONFIG_CHUNKS).withShardKeyInEvents("region", "customerId"));

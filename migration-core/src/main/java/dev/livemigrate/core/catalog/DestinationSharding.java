@@ -6,12 +6,15 @@ import dev.livemigrate.MigrationException;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.Retries;
 import dev.livemigrate.core.RunContext;
+import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Shards a destination collection as the run's {@link ShardingPlan} says, right after the collection is
@@ -32,20 +35,82 @@ public final class DestinationSharding {
     private DestinationSharding() {
     }
 
-    /** Shards {@code target} if the plan shards the source collection {@code info}; does nothing otherwise. */
+    /**
+     * Shards {@code target} if the plan shards the source collection {@code info}, and spreads it over the destination's
+     * shards; does nothing otherwise. A collection the plan did not know at the start (created on the source since) is
+     * decided now, from what the source's {@code config.collections} says of it.
+     */
     public static void shard(RunContext run, CollectionInfo info, Namespace target) {
         ShardingPlan plan = run.selection().sharding();
         ShardingPlan.ShardKey key = plan.of(info.namespace());
-        if (key == null) {
+        if (key == null && !run.selection().collections().containsKey(info.namespace())) {
+            key = decide(run, info.namespace(), null);
+        }
+        if (key != null) {
+            shard(run, info.namespace(), key, target);
+            PreSplit.spread(run, plan, info.namespace(), target);
+        }
+    }
+
+    /**
+     * A collection of the migration was sharded on the source during sync (a {@code shardCollection} event, MongoDB
+     * 6.0+ with expanded events: https://www.mongodb.com/docs/manual/reference/change-events/shardCollection/, whose
+     * {@code operationDescription} holds {@code shardKey} and {@code unique}): its destination collection, which holds
+     * documents already, is sharded alike where the destination is a sharded cluster (its supporting index first);
+     * otherwise the report says it arrives unsharded. One the plan already shards (at the start, or when it was
+     * created) is left as it is.
+     */
+    public static void shardedOnSource(RunContext run, Namespace source, Namespace target, BsonDocument description) {
+        if (run.selection().sharding().of(source) != null) {
             return;
         }
-        if (plan.enableShardingFirst()) {
+        ShardingPlan.ShardKey key = decide(run, source, description);
+        if (key != null) {
+            shard(run, source, key, target);
+        }
+    }
+
+    /**
+     * Decides how a collection the plan did not shard is sharded on the destination: as {@code config.collections} now
+     * says the source shards it (or as the event says, where the entry cannot be found), when the destination is a
+     * sharded cluster; recorded in the plan. {@code null} when the source does not shard it, or the destination cannot.
+     */
+    private static ShardingPlan.ShardKey decide(RunContext run, Namespace source, BsonDocument event) {
+        ShardingPlan plan = run.selection().sharding();
+        if (!plan.source().sharded()) {
+            return null;
+        }
+        BsonDocument entry = run.source().getDatabase("config").getCollection("collections", BsonDocument.class)
+                .find(new BsonDocument("_id", new BsonString(source.fullName()))).first();
+        Optional<ShardedCollections.Info> info = entry == null ? Optional.empty() : ShardedCollections.parse(entry);
+        if (info.isEmpty() && event != null && event.isDocument("shardKey")) {
+            info = Optional.of(new ShardedCollections.Info(source, event.getDocument("shardKey"),
+                    event.getBoolean("unique", BsonBoolean.FALSE).getValue(), new BsonDocument(), null, false));
+        }
+        if (info.isEmpty()) {
+            return null;
+        }
+        plan.sourceSharded().putIfAbsent(source, new ShardingPlan.SourceLayout(info.get().key(), List.of()));
+        if (!plan.destination().sharded()) {
+            plan.unsharded().put(source, ShardingPlan.notSharded(info.get()));
+            LOG.info("{} is sharded on the source on {}; it arrives unsharded: the destination is no sharded cluster",
+                    source, info.get().key().toJson());
+            return null;
+        }
+        ShardingPlan.ShardKey key = ShardingPlan.asOnSource(info.get(), run.source().getDatabase(source.database())
+                .getCollection(source.collection()).listIndexes(BsonDocument.class).into(new ArrayList<>()), "as on the source (sharded there during the migration)");
+        plan.keys().put(source, key);
+        return key;
+    }
+
+    private static void shard(RunContext run, Namespace source, ShardingPlan.ShardKey key, Namespace target) {
+        if (run.selection().sharding().enableShardingFirst()) {
             admin(run, new BsonDocument("enableSharding", new BsonString(target.database())), target);
         }
         if (key.supportingIndex().containsKey("key")) {
             BsonDocument index = key.supportingIndex();
             if (!key.unique() && run.spec().continuousSync() && IndexRelaxation.needsRelaxing(index)) {
-                run.metadata().recordRelaxedIndex(run.id(), info.namespace(), index);
+                run.metadata().recordRelaxedIndex(run.id(), source, index);
                 index = IndexRelaxation.relax(index);
             }
             try {
@@ -56,7 +121,6 @@ public final class DestinationSharding {
         }
         admin(run, key.shardCollection(target), target);
         LOG.info("{} {} on the destination", target, key.describe());
-        PreSplit.spread(run, plan, info.namespace(), target);
     }
 
     private static void admin(RunContext run, BsonDocument command, Namespace target) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -33,20 +34,24 @@ import java.util.stream.Collectors;
  * does not shard, or re-keys one it does. A bad entry is refused here, naming it
  * ({@link dev.livemigrate.ErrorCode#INVALID_SHARDING_ENTRY}).
  *
- * @param keys                by source namespace, how its destination collection is sharded
- * @param unsharded           by source namespace, why a collection sharded on the source arrives unsharded
+ * <p>A collection created or sharded on the source after the start is decided when the migration meets it
+ * ({@link DestinationSharding#shardedOnSource}); the decision joins the plan's maps, which are concurrent for that.
+ *
+ * @param keys          by source namespace, how its destination collection is sharded
+ * @param unsharded     by source namespace, why a collection sharded on the source arrives unsharded
  * @param sourceSharded by source namespace, the selected collections the source shards, with their key and chunks
  *                      (their change events' {@code documentKey} carries the shard key)
+ * @param source        what the source is
  * @param destination   what the destination is: whether it needs {@code enableSharding} before {@code shardCollection},
  *                      its shards
  */
 public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String> unsharded, Map<Namespace, SourceLayout> sourceSharded,
-                           Topology destination) {
+                           Topology source, Topology destination) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardingPlan.class);
 
     /** Nothing sharded. */
-    public static final ShardingPlan NONE = new ShardingPlan(Map.of(), Map.of(), Map.of(), new Topology(false, List.of(), 0));
+    public static final ShardingPlan NONE = new ShardingPlan(Map.of(), Map.of(), Map.of(), Topology.UNSHARDED, Topology.UNSHARDED);
 
     /**
      * How the source shards a collection.
@@ -109,7 +114,7 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
         }
         return plan(sharding, sourceSharded, to, selected,
                 ns -> source.getDatabase(ns.database()).getCollection(ns.collection()).listIndexes(BsonDocument.class).into(new ArrayList<>()))
-                .withChunks(chunks);
+                .with(from, chunks);
     }
 
     private static <T> T readable(Supplier<T> read) {
@@ -141,11 +146,9 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
         Map<Namespace, String> unsharded = new LinkedHashMap<>();
         sourceSharded.forEach((ns, info) -> {
             if (!destination.sharded()) {
-                unsharded.put(ns, "unsharded: the destination is not a sharded cluster (sharded on the source on " + info.key().toJson() + ")");
+                unsharded.put(ns, notSharded(info));
             } else if (sharding.entry(ns) == null) {
-                keys.put(ns, new ShardKey(info.key(), info.unique(), info.collated(),
-                        supportingIndex(info.key(), sourceIndexes.apply(ns), info.collated()).orElse(defaultIndex(info.key(), info.collated())),
-                        "as on the source"));
+                keys.put(ns, asOnSource(info, sourceIndexes.apply(ns), "as on the source"));
             }
         });
         for (Sharding.Entry entry : sharding.entries()) {
@@ -153,17 +156,28 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
         }
         Map<Namespace, SourceLayout> layouts = new LinkedHashMap<>();
         sourceSharded.forEach((ns, info) -> layouts.put(ns, new SourceLayout(info.key(), List.of())));
-        return keys.isEmpty() && unsharded.isEmpty() ? NONE : new ShardingPlan(keys, unsharded, layouts, destination);
+        return keys.isEmpty() && unsharded.isEmpty() && !destination.sharded() ? NONE
+                : new ShardingPlan(keys, unsharded, layouts, new Topology(!sourceSharded.isEmpty(), List.of(), 0), destination);
     }
 
-    /** This plan with the source's chunks of each collection it shards. */
-    ShardingPlan withChunks(Map<Namespace, List<ShardedCollections.Chunk>> chunks) {
-        if (this == NONE) {
+    /** This plan with what the source is and the chunks of each collection it shards. */
+    ShardingPlan with(Topology from, Map<Namespace, List<ShardedCollections.Chunk>> chunks) {
+        if (this == NONE && !from.sharded()) {
             return this;
         }
-        Map<Namespace, SourceLayout> layouts = new LinkedHashMap<>();
+        Map<Namespace, SourceLayout> layouts = new ConcurrentHashMap<>();
         sourceSharded.forEach((ns, layout) -> layouts.put(ns, new SourceLayout(layout.key(), List.copyOf(chunks.getOrDefault(ns, List.of())))));
-        return new ShardingPlan(keys, unsharded, layouts, destination);
+        return new ShardingPlan(new ConcurrentHashMap<>(keys), new ConcurrentHashMap<>(unsharded), layouts, from, destination);
+    }
+
+    /** The key of a collection sharded alike on the destination as {@code info} says the source shards it. */
+    static ShardKey asOnSource(ShardedCollections.Info info, List<BsonDocument> sourceIndexes, String origin) {
+        return new ShardKey(info.key(), info.unique(), info.collated(),
+                supportingIndex(info.key(), sourceIndexes, info.collated()).orElse(defaultIndex(info.key(), info.collated())), origin);
+    }
+
+    static String notSharded(ShardedCollections.Info info) {
+        return "unsharded: the destination is not a sharded cluster (sharded on the source on " + info.key().toJson() + ")";
     }
 
     /** Whether the destination needs {@code enableSharding} on a database before {@code shardCollection}. */

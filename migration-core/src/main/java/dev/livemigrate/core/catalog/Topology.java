@@ -24,6 +24,9 @@ import java.util.List;
  */
 public record Topology(boolean sharded, List<Shard> shards, int majorVersion) {
 
+    /** A deployment that is no sharded cluster, of a version not asked. */
+    public static final Topology UNSHARDED = new Topology(false, List.of(), 0);
+
     /** A shard: its name and its hosts ({@code rs/host1:port,host2:port} for a replica-set shard). */
     public record Shard(String id, String host) {
     }

@@ -9,6 +9,7 @@ import dev.livemigrate.core.Clients;
 import dev.livemigrate.core.RunContext;
 import dev.livemigrate.core.catalog.CollectionInfo;
 import dev.livemigrate.core.catalog.DestinationCollections;
+import dev.livemigrate.core.catalog.DestinationSharding;
 import dev.livemigrate.core.catalog.IndexRelaxation;
 import dev.livemigrate.core.catalog.IndexSpecs;
 import dev.livemigrate.core.catalog.SourceCatalog;
@@ -119,6 +120,11 @@ final class DdlApplier {
                 }
             }
             case "modify" -> modify(e.ns(), target, e.operationDescription());
+            case "shardCollection" -> {
+                if (target != null) {
+                    DestinationSharding.shardedOnSource(run, e.ns(), target, e.operationDescription());
+                }
+            }
             default -> LOG.debug("ignoring {} event", e.operationType());
         }
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A {@link WireProxy} in front of an {@link EmbeddedMongo} that answers as a mongos of a sharded cluster, so the
@@ -67,7 +68,7 @@ public final class MongosProxy implements AutoCloseable {
 
     private MongosProxy(EmbeddedMongo upstream, List<BsonDocument> configCollections, List<BsonDocument> configChunks,
                         BsonArray versionArray) {
-        this.configCollections = List.copyOf(configCollections);
+        this.configCollections = new CopyOnWriteArrayList<>(configCollections);
         this.configChunks = List.copyOf(configChunks);
         this.versionArray = versionArray;
         this.upstream = upstream;
@@ -114,6 +115,12 @@ public final class MongosProxy implements AutoCloseable {
      */
     public MongosProxy withShardKeyInEvents(String... fields) {
         shardKeyFields = List.of(fields);
+        return this;
+    }
+
+    /** From now on, {@code config.collections} also holds this entry: the collection was sharded meanwhile. */
+    public MongosProxy shardedMeanwhile(BsonDocument configCollectionsEntry) {
+        configCollections.add(configCollectionsEntry);
         return this;
     }
 
