@@ -7,6 +7,7 @@ import dev.livemigrate.MigrationReport;
 import dev.livemigrate.MigrationSession;
 import dev.livemigrate.MigrationSpec;
 import dev.livemigrate.MigrationState;
+import dev.livemigrate.VerificationReport;
 import dev.livemigrate.core.copy.CopyPhase;
 import dev.livemigrate.core.cutover.Cutover;
 import dev.livemigrate.core.cutover.CutoverWindow;
@@ -49,6 +50,7 @@ final class DefaultMigrationSession implements MigrationSession {
     private final ScheduledExecutorService ticker;
     private volatile SyncPhase sync;
     private volatile Cutover lastCutover;
+    private volatile VerificationReport oneTimeVerification; // after a one-time copy, when the spec asks
     private volatile Instant migrationStartedAt;
     private Thread runner;
 
@@ -222,6 +224,10 @@ final class DefaultMigrationSession implements MigrationSession {
                 return;
             }
             if (!run.spec().continuousSync()) {
+                if (run.spec().verify()) { // a one-time copy: nothing writes to the source, the copy is compared as it is
+                    lifecycle.transition(MigrationState.VERIFYING);
+                    oneTimeVerification = Verification.ofMigration(run);
+                }
                 run.metadata().setMigrationState(run.id(), "COMPLETED");
                 finish(MigrationState.COMPLETED);
                 return;
@@ -281,7 +287,7 @@ final class DefaultMigrationSession implements MigrationSession {
         signals.wake();
         run.connections().close();
         lifecycle.transition(end);
-        MigrationReport report = RunReport.of(run, end, migrationStartedAt, counters, sync, lastCutover);
+        MigrationReport report = RunReport.of(run, end, migrationStartedAt, counters, sync, lastCutover, oneTimeVerification);
         if (end == MigrationState.FAILED) {
             MigrationException f = signals.failure().orElseThrow();
             LOG.error("migration {} failed: {}", run.id(), f.getMessage(), f);

@@ -19,10 +19,11 @@ final class RunReport {
     /**
      * @param sync    the session's change capture, or {@code null} when it never synced
      * @param cutover the session's last cutover attempt, or {@code null}
+     * @param oneTime what verification found after a one-time copy, or {@code null}
      */
     static MigrationReport of(RunContext run, MigrationState end, Instant startedAt, ProgressCounters counters,
-                              SyncPhase sync, Cutover cutover) {
-        VerificationReport verified = end == MigrationState.COMPLETED && cutover != null ? cutover.verification() : null;
+                              SyncPhase sync, Cutover cutover, VerificationReport oneTime) {
+        VerificationReport verified = end != MigrationState.COMPLETED ? null : cutover != null ? cutover.verification() : oneTime;
         return new MigrationReport(run.id(), end, startedAt, Duration.between(startedAt, run.clock().instant()),
                 counters.copiedBytes(), counters.copiedDocuments(), counters.collectionsDone(), counters.indexesCreated(),
                 counters.viewsCreated(), sync == null ? 0 : sync.eventsApplied(), sync == null ? null : sync.syncedThrough(),

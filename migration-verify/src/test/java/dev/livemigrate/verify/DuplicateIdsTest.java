@@ -3,6 +3,10 @@ package dev.livemigrate.verify;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoCollection;
+import dev.livemigrate.MigrationReport;
+import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.MigrationState;
+import dev.livemigrate.Migrations;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.NamespaceVerification;
 import dev.livemigrate.NamespaceVerification.Mismatch;
@@ -69,6 +73,28 @@ class DuplicateIdsTest {
             VerificationReport report = VerificationReport.merge(List.of("count", "hash"), all, Duration.ofMillis(1));
             assertThat(report.equal()).isFalse();
             assertThat(report.differences()).containsExactly("app.things -> app.things: 1 document(s) differ: missing 1");
+        }
+    }
+
+    /**
+     * Through the public API: a one-time copy asked to verify compares as soon as the copy ends. The copy writes one of
+     * the twins (the destination refuses the second's {@code _id}); its own verification says DIFFERENT.
+     */
+    @Test
+    void aOneTimeCopyAskedToVerifyReportsTheTwinItCouldNotWrite() {
+        collection(source).insertOne(BsonDocument.parse("{_id: 1, a: 1}"));
+        collection(source).insertOne(BsonDocument.parse("{_id: 2, a: 1}"));
+        BsonDocument twin = BsonDocument.parse("{_id: 1, a: 2}");
+        try (WireProxy proxy = WireProxy.inFrontOf(source, (command, upstream) -> {
+            byte[] reply = upstream.forward();
+            return command.name().equals("find") ? WireProxy.bytes(withTwin(reply, twin)) : reply;
+        })) {
+            MigrationReport report = Migrations.run(MigrationSpec.builder().migrationId("twins").source(proxy.connectionString())
+                    .destination(destination.connectionString()).include("app.*").continuousSync(false).verify(true).build(), Duration.ofMinutes(1));
+
+            assertThat(report.state()).isEqualTo(MigrationState.COMPLETED);
+            assertThat(report.verification()).isEqualTo(MigrationReport.Verification.DIFFERENT);
+            assertThat(report.verificationReport().differences()).contains("app.things -> app.things: 1 document(s) differ: missing 1");
         }
     }
 

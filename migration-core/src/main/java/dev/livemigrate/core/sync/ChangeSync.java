@@ -102,7 +102,7 @@ public final class ChangeSync implements AutoCloseable, ChangeReader.Owner, Cata
             run.retries().run("applying " + batch.size() + " change(s)", () -> applier.apply(batch));
             counters.applied(System.nanoTime() - started);
             applied.addAndGet(batch.size());
-        }, collated, checkpointer, this::fail);
+        }, collated.orUniqueShardKeys(run.selection().sharding()), checkpointer, this::fail);
         if (caps.clusterStreams()) {
             readers.start(CLUSTER_STREAM, null, null);
         } else {

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.Retries;
 import dev.livemigrate.core.catalog.CollectionInfo;
+import dev.livemigrate.core.catalog.ShardingPlan;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 
@@ -51,6 +52,19 @@ final class CollatedCollections implements Predicate<Namespace> {
         return known.computeIfAbsent(ns, n -> {
             CollectionInfo info = lookup.apply(n);
             return info == null || hasNonSimpleCollation(info.options()) || info.isCapped();
+        });
+    }
+
+    /**
+     * These namespaces, and those sharded on the destination on a unique key, which (unlike other unique indexes) is
+     * enforced while syncing: a key moving from one document to another (a delete, then an insert of a new {@code _id}
+     * with the same key) applied out of order across lanes would break it, so such a collection's events are applied
+     * in order too.
+     */
+    Predicate<Namespace> orUniqueShardKeys(ShardingPlan sharding) {
+        return or(ns -> {
+            ShardingPlan.ShardKey key = sharding.of(ns);
+            return key != null && key.unique();
         });
     }
 

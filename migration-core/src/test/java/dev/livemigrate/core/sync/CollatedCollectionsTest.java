@@ -2,6 +2,8 @@ package dev.livemigrate.core.sync;
 
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.catalog.CollectionInfo;
+import dev.livemigrate.core.catalog.ShardingPlan;
+import dev.livemigrate.core.catalog.Topology;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,22 @@ class CollatedCollectionsTest {
     @Test
     void aCappedCollectionGoesInOrder() {
         assertThat(collated.test(Namespace.parse("shop.events"))).isTrue();
+    }
+
+    /** A unique shard key is enforced while syncing: a key moving between documents must be applied in order. */
+    @Test
+    void aCollectionShardedOnTheDestinationOnAUniqueKeyGoesInOrder() {
+        Namespace users = Namespace.parse("shop.clustered");
+        Namespace orders = Namespace.parse("shop.weather");
+        ShardingPlan sharding = new ShardingPlan(Map.of(
+                users, new ShardingPlan.ShardKey(BsonDocument.parse("{email: 1}"), true, false, new BsonDocument(), "as on the source"),
+                orders, new ShardingPlan.ShardKey(BsonDocument.parse("{region: 1}"), false, false, new BsonDocument(), "as on the source")),
+                Map.of(), Map.of(), Topology.UNSHARDED, Topology.UNSHARDED);
+
+        assertThat(collated.test(users)).as("by _id when not sharded so").isFalse();
+        assertThat(collated.orUniqueShardKeys(sharding).test(users)).isTrue();
+        assertThat(collated.orUniqueShardKeys(sharding).test(orders)).isFalse();
+        assertThat(collated.orUniqueShardKeys(sharding).test(Namespace.parse("shop.contacts"))).isTrue();
     }
 
     @Test
