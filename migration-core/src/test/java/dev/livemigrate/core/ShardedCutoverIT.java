@@ -73,6 +73,7 @@ class ShardedCutoverIT {
 
             await().atMost(Duration.ofMinutes(3)).until(() -> session.state() == MigrationState.READY_TO_CUTOVER
                     || session.state().isTerminal());
+            assertThat(session.state()).isEqualTo(MigrationState.READY_TO_CUTOVER);
             MigrationReport report;
             try {
                 report = session.cutover(true);
