@@ -148,15 +148,27 @@ public final class RealClusters implements ExecutionCondition, BeforeAllCallback
 
     /** Drops this suite's databases on both sides and its migrations' records on the destination. */
     private void dropOwnData() {
-        for (MongoClient c : new MongoClient[] {sourceClient, destinationClient}) {
-            for (String db : c.listDatabaseNames()) {
-                if (db.startsWith(databasePrefix)) {
-                    c.getDatabase(db).drop();
-                }
+        dropDatabases(sourceClient, databasePrefix);
+        dropDatabases(destinationClient, databasePrefix);
+        deleteRecords(destinationClient, migrationPrefix);
+    }
+
+    /** Drops the databases whose names start with {@code prefix}, and nothing else. */
+    public static void dropDatabases(MongoClient client, String prefix) {
+        for (String db : client.listDatabaseNames()) {
+            if (db.startsWith(prefix)) {
+                client.getDatabase(db).drop();
             }
         }
-        Pattern own = Pattern.compile("^" + migrationPrefix); // letters, digits and '-' only: nothing to quote
-        var metadata = destinationClient.getDatabase(MetadataStore.DATABASE);
+    }
+
+    /**
+     * Deletes from a destination's {@code __livemigrate} the records of the migrations whose ids start with
+     * {@code prefix} (letters, digits and {@code -}), and nothing else.
+     */
+    public static void deleteRecords(MongoClient destination, String prefix) {
+        Pattern own = Pattern.compile("^" + prefix); // letters, digits and '-' only: nothing to quote
+        var metadata = destination.getDatabase(MetadataStore.DATABASE);
         for (String collection : metadata.listCollectionNames()) {
             metadata.getCollection(collection).deleteMany(Filters.or(Filters.regex("_id", own), Filters.regex("_id.m", own)));
         }
@@ -194,11 +206,16 @@ public final class RealClusters implements ExecutionCondition, BeforeAllCallback
 
     /** Lets user writes through on the source again (MongoDB 6.0+); a no-op where they were not blocked. */
     public void unblockSourceWrites() {
+        unblockWrites(sourceClient);
+    }
+
+    /** Lets user writes through on a deployment again (MongoDB 6.0+, through mongos too); a no-op where they were not blocked. */
+    public static void unblockWrites(MongoClient client) {
         try {
-            sourceClient.getDatabase("admin").runCommand(new BsonDocument("setUserWriteBlockMode", new BsonInt32(1))
+            client.getDatabase("admin").runCommand(new BsonDocument("setUserWriteBlockMode", new BsonInt32(1))
                     .append("global", BsonBoolean.FALSE));
         } catch (MongoCommandException e) {
-            LOG.warn("could not unblock user writes on the source: {}", e.getErrorMessage());
+            LOG.warn("could not unblock user writes: {}", e.getErrorMessage());
         }
     }
 
