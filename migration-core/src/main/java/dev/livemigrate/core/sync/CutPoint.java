@@ -1,6 +1,7 @@
 package dev.livemigrate.core.sync;
 
 import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -102,7 +103,7 @@ public record CutPoint(BsonTimestamp time, String method, boolean sharded) {
             LOG.info("appendOplogNote refused ({}); taking the newest write from hello", e.getMessage());
         }
         try {
-            BsonDocument hello = source.run("admin", new BsonDocument("hello", new BsonInt32(1)));
+            BsonDocument hello = hello(source);
             if (Topology.isMongos(hello)) {
                 return eachShard(source, shards, note);
             }
@@ -115,6 +116,16 @@ public record CutPoint(BsonTimestamp time, String method, boolean sharded) {
             LOG.debug("hello refused ({}); taking the source's clock", e.getMessage());
         }
         return new CutPoint(SourceClock.now(source), "the source's newest operation (no replica set)");
+    }
+
+    /** {@code hello}, or {@code isMaster} where {@code hello} is unknown (before 4.4.2). */
+    private static BsonDocument hello(SourceClock.Commands source) {
+        try {
+            return source.run("admin", new BsonDocument("hello", new BsonInt32(1)));
+        } catch (MongoCommandException e) {
+            rethrowTransient(e);
+            return source.run("admin", new BsonDocument("isMaster", new BsonInt32(1)));
+        }
     }
 
     /** The no-op written on each shard directly: the latest of their operation times. */

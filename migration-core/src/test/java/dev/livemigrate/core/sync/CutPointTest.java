@@ -140,6 +140,18 @@ class CutPointTest {
     }
 
     @Test
+    void aMongosThatKnowsOnlyIsMasterIsRecognisedToo() {
+        // mongos 4.4.0 and 4.4.1 answer isMaster, not hello (manual, "hello": new in 4.4.2)
+        CutPoint cut = CutPoint.take(replies(Map.of(
+                "appendOplogNote", error(59, "CommandNotFound", "no such command: 'appendOplogNote'"),
+                "isMaster", MONGOS_HELLO,
+                "listShards", LIST_SHARDS)), (host, command) -> BsonDocument.parse("{ok: 1, operationTime: {$timestamp: {t: 1723763180, i: 2}}}"), "m1");
+
+        assertThat(cut.sharded()).isTrue();
+        assertThat(cut.time()).isEqualTo(new BsonTimestamp(1723763180, 2));
+    }
+
+    @Test
     void aShardThatCannotBeReachedFailsTheCutoverNamingItAndTheRemedy() {
         assertThatThrownBy(() -> CutPoint.take(replies(Map.of(
                 "appendOplogNote", error(59, "CommandNotFound", "no such command: 'appendOplogNote'"),
