@@ -60,9 +60,7 @@ public final class RealClusters implements ExecutionCondition, BeforeAllCallback
 
     /** @param suite a short name unique among the suites, made of lower-case letters and digits */
     public RealClusters(String suite) {
-        if (!suite.matches("[a-z0-9]+")) {
-            throw new IllegalArgumentException("suite name must be lower-case letters and digits: " + suite);
-        }
+        checkSuite(suite);
         this.databasePrefix = "lmit_" + suite + "_";
         this.migrationPrefix = "lmit-" + suite + "-";
     }
@@ -73,10 +71,25 @@ public final class RealClusters implements ExecutionCondition, BeforeAllCallback
      */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if (context.getTestMethod().isEmpty() || available() || required()) {
-            return ConditionEvaluationResult.enabled("real MongoDB available, or required");
+        return condition(context, available() ? null : UNAVAILABLE, "real MongoDB");
+    }
+
+    /**
+     * Runs a test when {@code why} (what is missing) is {@code null} or the suites are required, else skips it saying
+     * why; a class-level evaluation always runs.
+     */
+    static ConditionEvaluationResult condition(ExtensionContext context, String why, String what) {
+        if (context.getTestMethod().isEmpty() || why == null || required()) {
+            return ConditionEvaluationResult.enabled(what + " available, or required");
         }
-        return ConditionEvaluationResult.disabled(UNAVAILABLE + ": skipped (set -D" + REQUIRED_SWITCH + "=required to make this a failure)");
+        return ConditionEvaluationResult.disabled(why + ": skipped (set -D" + REQUIRED_SWITCH + "=required to make this a failure)");
+    }
+
+    /** Refuses a suite name that is not lower-case letters and digits. */
+    static void checkSuite(String suite) {
+        if (!suite.matches("[a-z0-9]+")) {
+            throw new IllegalArgumentException("suite name must be lower-case letters and digits: " + suite);
+        }
     }
 
     @Override

@@ -48,11 +48,7 @@ public final class ThreeMemberSource implements ExecutionCondition, BeforeAllCal
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        String why = unavailable();
-        if (context.getTestMethod().isEmpty() || why == null || RealClusters.required()) {
-            return ConditionEvaluationResult.enabled("a three-member replica set is available, or required");
-        }
-        return ConditionEvaluationResult.disabled(why + ": skipped (set -D" + RealClusters.REQUIRED_SWITCH + "=required to make this a failure)");
+        return RealClusters.condition(context, unavailable(), "a three-member replica set");
     }
 
     /** Why there is nothing to run against, or {@code null}. */

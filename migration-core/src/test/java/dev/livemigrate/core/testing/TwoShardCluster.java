@@ -58,20 +58,14 @@ public final class TwoShardCluster implements ExecutionCondition, BeforeAllCallb
 
     /** @param suite a short name unique among the suites, made of lower-case letters and digits */
     public TwoShardCluster(String suite) {
-        if (!suite.matches("[a-z0-9]+")) {
-            throw new IllegalArgumentException("suite name must be lower-case letters and digits: " + suite);
-        }
+        RealClusters.checkSuite(suite);
         this.databasePrefix = "lmit_" + suite + "_";
         this.migrationPrefix = "lmit-" + suite + "-";
     }
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        String why = unavailable();
-        if (context.getTestMethod().isEmpty() || why == null || RealClusters.required()) {
-            return ConditionEvaluationResult.enabled("a sharded cluster with two shards is available, or required");
-        }
-        return ConditionEvaluationResult.disabled(why + ": skipped (set -D" + RealClusters.REQUIRED_SWITCH + "=required to make this a failure)");
+        return RealClusters.condition(context, unavailable(), "a sharded cluster with two shards");
     }
 
     /** Why there is nothing to run against, or {@code null}. */
