@@ -58,7 +58,8 @@ class PushPageBrowserTest {
         try (FakeOpsManager opsManager = new FakeOpsManager(PUBLIC_KEY, PRIVATE_KEY, PROJECT)
                 .cluster("shop", null, "REPLICA_SET", List.of(host("127.0.0.1", source.port(), null, false)))
                 .cluster("legacy", null, "REPLICA_SET", List.of(host("127.0.0.1", monitored.port(), null, false)))
-                .automation("12.0.11.7606-1", "7.0.12", "7.0", 1024, "127.0.0.1:" + source.port());
+                .automation("12.0.11.7606-1", "7.0.12", "7.0", 1024, "127.0.0.1:" + source.port())
+                .measurement("127.0.0.1", source.port(), "DB_DATA_SIZE_TOTAL", "BYTES", 1_288_490_189);
              Served served = new Served(dir); Chromium browser = Chromium.start()) {
             browser.driver.get(served.plane.uri() + "/#new");
             browser.type("token", Served.TOKEN);
@@ -92,12 +93,13 @@ class PushPageBrowserTest {
                 assertThat(browser.text("p-waiting")).isEqualTo("1 project(s) reported by connected migration hosts.");
                 assertThat(options("p-project", browser)).containsExactly("Shop (production) (" + PROJECT + ")");
                 assertThat(options("p-cluster", browser)).containsExactly(
-                        "shop (MongoDB 7.0.12, size not reported, replica set, no TLS, managed)",
+                        "shop (MongoDB 7.0.12, 1.2 GiB, replica set, no TLS, managed)",
                         "legacy (MongoDB 7.0.12, size not reported, replica set, no TLS, not managed)");
                 assertThat(options("p-host", browser)).containsExactly("host-a");
                 assertThat(browser.text("p-d-version")).isEqualTo("7.0.12 (FCV 7.0)");
                 assertThat(browser.text("p-d-agent")).isEqualTo("12.0.11.7606-1");
                 assertThat(browser.text("p-d-oplog")).isEqualTo("1024 MB");
+                assertThat(browser.text("p-d-size")).isEqualTo("1.2 GiB");
                 assertThat(browser.find("p-credentials").isDisplayed()).isFalse();
 
                 // a monitored cluster asks for a user; the embedded server knows none, so the host's checks refuse it
@@ -105,6 +107,7 @@ class PushPageBrowserTest {
                 browser.awaitShown("p-credentials");
                 assertThat(browser.text("p-d-managed")).isEqualTo("monitored only: give a user below");
                 assertThat(browser.text("p-d-agent")).isEqualTo("not reported");
+                assertThat(browser.text("p-d-size")).isEqualTo("size not reported");
                 browser.type("p-username", "migrator");
                 browser.type("p-password", PASSWORD);
                 browser.type("f-destination", destination.connectionString());
