@@ -140,6 +140,12 @@
       return;
     }
     const hash = location.hash;
+    if (hash !== '#new') { // leaving the set-up: a validated body (a typed password with it) is dropped
+      reviewed = null;
+      reviewedPush = null;
+      $('to-review').disabled = true;
+      $('p-password').value = '';
+    }
     if (hash.startsWith('#migration/')) {
       openMigration(decodeURIComponent(hash.substring('#migration/'.length)));
     } else if (hash === '#new') {
