@@ -23,7 +23,8 @@ import java.util.Map;
  * The JSON a migration-host agent and the control plane exchange about a migration, written by one side and read by
  * the other: a {@link MigrationProgress} ({@code {state, copiedBytes, totalBytes, copiedDocuments, totalDocuments,
  * collectionsDone, collectionsTotal, partitionsDone, partitionsTotal, lagMillis, eventsApplied, eventsPerSecond,
- * indexesBuilt, retries, indexConflicts, retrying?}}; the monitoring counters and catalog changes stay on the agent)
+ * indexesBuilt, retries, indexConflicts, retrying?, counters: {eventsRead, applyBatches, applyNanos, retriesByCode}}};
+ * the counters feed the control plane's {@code /metrics}, as a session of its own would; catalog changes stay on the agent)
  * and a failure ({@code {code, message, findings?}}, the findings of a refused start). Unknown codes read back as
  * {@link ErrorCode#INTERNAL} with the code named in the message.
  */
@@ -46,6 +47,11 @@ final class AgentWire {
         }
         ObjectNode conflicts = o.putObject("indexConflicts");
         p.indexConflicts().forEach((index, keys) -> keys.forEach(conflicts.withArray(index)::add));
+        MigrationProgress.Counters c = p.counters();
+        ObjectNode counters = o.putObject("counters").put("eventsRead", c.eventsRead()).put("applyBatches", c.applyBatches())
+                .put("applyNanos", c.applyTime().toNanos());
+        ObjectNode byCode = counters.putObject("retriesByCode");
+        c.retriesByCode().forEach(byCode::put);
         if (p.retrying() != null) {
             o.putObject("retrying").put("what", p.retrying().what()).put("code", p.retrying().code())
                     .put("attempt", p.retrying().attempt()).put("since", p.retrying().since().toString());
@@ -64,12 +70,17 @@ final class AgentWire {
         MigrationProgress.Retrying retrying = r == null || r.isNull() ? null : new MigrationProgress.Retrying(r.path("what").asText(),
                 r.path("code").asText(), r.path("attempt").asInt(), Instant.parse(r.path("since").asText()));
         JsonNode lag = o.get("lagMillis");
+        JsonNode c = o.path("counters");
+        Map<String, Long> retriesByCode = new LinkedHashMap<>();
+        c.path("retriesByCode").properties().forEach(e -> retriesByCode.put(e.getKey(), e.getValue().asLong()));
+        MigrationProgress.Counters counters = new MigrationProgress.Counters(c.path("eventsRead").asLong(),
+                c.path("applyBatches").asLong(), Duration.ofNanos(c.path("applyNanos").asLong()), retriesByCode);
         return new MigrationProgress(MigrationState.valueOf(o.path("state").asText()), o.path("copiedBytes").asLong(),
                 o.path("totalBytes").asLong(), o.path("copiedDocuments").asLong(), o.path("totalDocuments").asLong(),
                 o.path("collectionsDone").asInt(), o.path("collectionsTotal").asInt(), o.path("partitionsDone").asInt(),
                 o.path("partitionsTotal").asInt(), lag == null || lag.isNull() ? null : Duration.ofMillis(lag.asLong()),
                 o.path("eventsApplied").asLong(), o.path("eventsPerSecond").asDouble(), null, conflicts,
-                o.path("indexesBuilt").asInt(), retrying, o.path("retries").asLong(), null);
+                o.path("indexesBuilt").asInt(), retrying, o.path("retries").asLong(), counters);
     }
 
     /**

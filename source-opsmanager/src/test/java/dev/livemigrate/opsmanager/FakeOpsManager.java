@@ -44,6 +44,12 @@ import java.util.regex.Pattern;
  * (https://www.mongodb.com/docs/ops-manager/current/reference/api/automation-config/automation-config-parameters/,
  * "MongoDB Processes"); an empty configuration ({@code processes: []}) until then, as for a project without
  * automation;</li>
+ * <li>{@code GET /groups/{PROJECT-ID}/hosts/{HOST-ID}/measurements?granularity=...&period=...&m=...}: {@code {end,
+ * granularity, groupId, hostId, links, measurements: [{dataPoints: [{timestamp, value}], name, units}], processId,
+ * start}} with the measurements {@link #measurement} set for the host and named by {@code m}
+ * (https://www.mongodb.com/docs/ops-manager/current/reference/api/measures/get-host-process-system-measurements/; the
+ * shape as in mongodb/go-client-mongodb-ops-manager, opsmngr/measurements_hosts_test.go; {@code DB_DATA_SIZE_TOTAL}
+ * is a host measurement in mongodb/docs, source/includes/possibleValues-api-measurements-host.rst);</li>
  * <li>errors as {@code {detail, error, errorCode, parameters, reason}}: 404 {@code GROUP_NOT_FOUND} for an unknown
  * project, and 429 {@code RATE_LIMITED} with {@code Retry-After} while {@link #rateLimit} says so
  * (https://www.mongodb.com/docs/ops-manager/current/reference/api/errors/ and "Rate Limiting").</li>
@@ -61,6 +67,8 @@ public final class FakeOpsManager implements AutoCloseable {
     private final String projectId;
     private final Map<String, List<Document>> hostsByCluster = new LinkedHashMap<>();
     private final List<Document> clusters = new ArrayList<>();
+    /** host id → measurements ({@code {dataPoints, name, units}}). */
+    private final Map<String, List<Document>> measurements = new LinkedHashMap<>();
     private final AtomicInteger nonces = new AtomicInteger();
     private volatile String nonce;
     private volatile long lastNonceCount;
@@ -131,6 +139,18 @@ public final class FakeOpsManager implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A host measurement Monitoring took of the host {@code hostname:port} (of a cluster added before): two data
+     * points, five minutes apart, the older one {@code null} (nothing measured then), the newer one {@code value}.
+     */
+    public FakeOpsManager measurement(String hostname, int port, String name, String units, double value) {
+        measurements.computeIfAbsent("host-" + hostname + "-" + port, k -> new ArrayList<>()).add(new Document("dataPoints", List.of(
+                        new Document("timestamp", "2026-11-30T16:20:00Z").append("value", null),
+                        new Document("timestamp", "2026-11-30T16:25:00Z").append("value", value)))
+                .append("name", name).append("units", units));
+        return this;
+    }
+
     /** Adds a cluster and its hosts, each {@code {hostname, port, replicaSetName?, sslEnabled, typeName}}. */
     public FakeOpsManager cluster(String name, String replicaSetName, String typeName, List<Document> hosts) {
         String id = String.format("5e%022x", clusters.size() + 1);
@@ -175,6 +195,22 @@ public final class FakeOpsManager implements AutoCloseable {
     }
 
     private int route(HttpExchange exchange, String target) throws IOException {
+        Matcher measured = Pattern.compile("/api/public/v1\\.0/groups/" + Pattern.quote(projectId) + "/hosts/([^/?]+)/measurements\\?(.*)")
+                .matcher(target);
+        if (measured.matches()) {
+            String hostId = measured.group(1);
+            if (hostsByCluster.values().stream().flatMap(List::stream).noneMatch(h -> hostId.equals(h.getString("id")))) {
+                return send(exchange, 404, error(404, "HOST_NOT_FOUND", "No host with ID " + hostId + " exists in group " + projectId
+                        + ".", "Not Found"));
+            }
+            List<String> wanted = List.of(measured.group(2).split("&")).stream().filter(p -> p.startsWith("m="))
+                    .map(p -> p.substring(2)).toList();
+            List<Document> taken = measurements.getOrDefault(hostId, List.of()).stream()
+                    .filter(m -> wanted.isEmpty() || wanted.contains(m.getString("name"))).toList();
+            return send(exchange, 200, new Document("end", "2026-11-30T16:29:24Z").append("granularity", "PT5M")
+                    .append("groupId", projectId).append("hostId", hostId).append("links", List.of(link(target, "self")))
+                    .append("measurements", taken).append("processId", hostId).append("start", "2026-11-30T15:29:24Z").toJson());
+        }
         Matcher m = Pattern.compile("/api/public/v1\\.0/groups/([^/?]+)(?:/(clusters|hosts|automationConfig))?(?:\\?(.*))?")
                 .matcher(target);
         if (!m.matches()) {

@@ -1,7 +1,11 @@
 // livemigrate's status page: the operator's journey over the control plane's API (validate, review and confirm,
-// start, follow, cut over, report). No build step, no library. Every string from the server is rendered with
-// textContent, never as HTML. The API token lives in this tab's sessionStorage only; connection strings are
-// sent to the API and never shown back (the review shows hosts and user names only).
+// start, follow, cut over, report), for a source named by connection string (pull) or by an Ops Manager / Cloud
+// Manager project, cluster and migration host (push: link-token, then the projects the hosts report). No build
+// step, no library. Every string from the server is rendered with textContent, never as HTML. The API token lives
+// in this tab's sessionStorage only; connection strings and passwords are sent to the API and never shown back
+// (the review shows hosts and user names only). A typed source password leaves its field at each validation, is
+// kept in memory only until the start call that needs it, and never goes into a URL; a link-token is shown once
+// and forgotten when the operator leaves the set-up screen.
 'use strict';
 (function () {
   const TOKEN_KEY = 'livemigrate.token';
@@ -10,6 +14,9 @@
   const $ = (id) => document.getElementById(id);
 
   let reviewed = null; // the body that passed validation, waiting for review
+  let reviewedPush = null; // what the review shows of a push source: project, cluster and host names
+  let projects = []; // what GET availableProjects last answered
+  let projectPoller = null;
   let current = null; // the id of the migration shown
   let lastView = null;
   let poller = null;
@@ -125,16 +132,25 @@
 
   function route() {
     stopPolling();
+    stopProjects();
+    forgetLinkToken();
     message('');
     if (!token()) {
       show('token-screen');
       return;
     }
     const hash = location.hash;
+    if (hash !== '#new') { // leaving the set-up: a validated body (a typed password with it) is dropped
+      reviewed = null;
+      reviewedPush = null;
+      $('to-review').disabled = true;
+      $('p-password').value = '';
+    }
     if (hash.startsWith('#migration/')) {
       openMigration(decodeURIComponent(hash.substring('#migration/'.length)));
     } else if (hash === '#new') {
       show('setup-screen');
+      showKind();
     } else {
       showList();
     }
@@ -168,8 +184,8 @@
   }
 
   function bodyFromForm() {
-    const body = { source: { uri: $('f-source').value.trim() }, destination: { uri: $('f-destination').value.trim() } };
-    if ($('f-ca').value.trim()) {
+    const body = { source: pushing() ? pushSource() : { uri: $('f-source').value.trim() }, destination: { uri: $('f-destination').value.trim() } };
+    if (!pushing() && $('f-ca').value.trim()) {
       body.source.caFile = $('f-ca').value.trim();
     }
     if (words('f-include').length) {
@@ -224,8 +240,18 @@
     event.preventDefault();
     message('');
     reviewed = null;
+    reviewedPush = null;
     $('to-review').disabled = true;
-    const body = bodyFromForm();
+    let body;
+    try {
+      body = bodyFromForm();
+    } catch (e) {
+      failed(e);
+      return;
+    } finally {
+      $('p-password').value = ''; // sent with this validation only: typed again for the next
+    }
+    const labels = pushing() ? pushLabels() : null;
     try {
       let run = await api('POST', '/api/v1/migrations/validate', body);
       renderFindings(run.status, run.findings);
@@ -236,6 +262,7 @@
       }
       if (run.status === 'SUCCESS') {
         reviewed = body;
+        reviewedPush = labels;
         $('to-review').disabled = false;
       }
     } catch (e) {
@@ -280,12 +307,22 @@
         dd.id = id;
       }
     };
-    const source = describe(reviewed.source.uri);
     const destination = describe(reviewed.destination.uri);
-    row('Source hosts', source.hosts, 'review-source');
-    row('Source user', source.user ? source.user + ' (password hidden)' : 'none');
-    if (reviewed.source.caFile) {
-      row('Source CA file', reviewed.source.caFile);
+    if (reviewedPush) {
+      row('Source', reviewedPush.source, 'review-source');
+      row('Migration host', reviewed.source.migrationHost, 'review-host');
+      row('Source user', reviewed.source.username ? reviewed.source.username + ' (password hidden)'
+        : 'the credentials automation manages', 'review-source-user');
+      if (reviewed.source.caFile) {
+        row('Source CA file (on the migration host)', reviewed.source.caFile);
+      }
+    } else {
+      const source = describe(reviewed.source.uri);
+      row('Source hosts', source.hosts, 'review-source');
+      row('Source user', source.user ? source.user + ' (password hidden)' : 'none');
+      if (reviewed.source.caFile) {
+        row('Source CA file', reviewed.source.caFile);
+      }
     }
     row('Destination', destination.hosts, 'review-destination');
     row('Destination user', destination.user ? destination.user + ' (password hidden)' : 'none');
@@ -304,9 +341,16 @@
   async function start() {
     message('');
     $('start').disabled = true;
-    try {
-      const view = await api('POST', '/api/v1/migrations', reviewed);
+    const body = reviewed;
+    if (reviewedPush) { // a typed password is kept for this one call, whatever its outcome
       reviewed = null;
+      reviewedPush = null;
+      $('to-review').disabled = true;
+    }
+    try {
+      const view = await api('POST', '/api/v1/migrations', body);
+      reviewed = null;
+      reviewedPush = null;
       $('f-source').value = '';
       $('f-destination').value = '';
       $('validation').hidden = true;
@@ -360,6 +404,7 @@
     lastView = v;
     $('m-state').textContent = v.state;
     $('m-status').textContent = v.status;
+    $('m-source').textContent = sourceLine(v.migration && v.migration.source);
     const p = v.progress;
     if (p) {
       const fraction = p.totalBytes > 0 ? Math.min(1, p.copiedBytes / p.totalBytes)
@@ -417,6 +462,202 @@
     $('r-verification').textContent = r.verification;
   }
 
+  // --- push sources: link-token, the projects migration hosts report, the picks ---
+
+  function pushing() {
+    return $('kind-push').checked;
+  }
+
+  function showKind() {
+    const push = pushing();
+    $('pull-source').hidden = push;
+    $('pull-source').disabled = push;
+    $('push-source').hidden = !push;
+    $('push-source').disabled = !push;
+    if (push && $('p-org').value.trim()) {
+      pollProjects();
+    } else {
+      stopProjects();
+    }
+  }
+
+  function org() {
+    return $('p-org').value.trim();
+  }
+
+  function orgPath(suffix) {
+    return '/api/v1/orgs/' + encodeURIComponent(org()) + suffix;
+  }
+
+  async function createLinkToken() {
+    message('');
+    forgetLinkToken();
+    if (!org()) {
+      message('Give the organization id first.');
+      return;
+    }
+    try {
+      const created = await api('POST', orgPath('/linkTokens'), { accessListIps: words('p-access-list') });
+      $('p-token').textContent = created.linkToken;
+      $('p-token-meta').textContent = 'Key ' + created.keyId + ', expires at ' + created.expiresAt + ', usable from '
+        + created.accessListIps.join(', ') + '.';
+      $('p-token-box').hidden = false;
+      pollProjects();
+    } catch (e) {
+      const fields = (e.body && e.body.fields) || [];
+      message(e.message + fields.map((f) => ' ' + f.field + ': ' + f.problem).join(''));
+    }
+  }
+
+  function forgetLinkToken() {
+    $('p-token').textContent = '';
+    $('p-token-meta').textContent = '';
+    $('p-copy-status').textContent = '';
+    $('p-token-box').hidden = true;
+  }
+
+  async function copyLinkToken() {
+    const text = $('p-token').textContent;
+    try {
+      await navigator.clipboard.writeText(text);
+      $('p-copy-status').textContent = 'Copied.';
+    } catch (e) {
+      const range = document.createRange();
+      range.selectNodeContents($('p-token'));
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      $('p-copy-status').textContent = document.execCommand('copy') ? 'Copied.' : 'Selected: copy it with your keyboard.';
+    }
+  }
+
+  function stopProjects() {
+    if (projectPoller) {
+      clearTimeout(projectPoller);
+      projectPoller = null;
+    }
+  }
+
+  /** Asks for the organization's projects every 2 s until a migration host has reported one (then on Refresh). */
+  async function pollProjects() {
+    stopProjects();
+    if (!pushing() || !org() || $('setup-screen').hidden) {
+      return;
+    }
+    const asked = org();
+    try {
+      const list = await api('GET', orgPath('/availableProjects'));
+      if (asked !== org()) {
+        return;
+      }
+      renderProjects(list);
+    } catch (e) {
+      failed(e);
+      return;
+    }
+    if (projects.length === 0 && !projectPoller) {
+      projectPoller = setTimeout(pollProjects, 2000);
+    }
+  }
+
+  function fill(select, items, value, label) {
+    const kept = select.value;
+    clear(select);
+    items.forEach((item) => {
+      const option = add(select, 'option', label(item));
+      option.value = value(item);
+    });
+    if (items.some((item) => value(item) === kept)) {
+      select.value = kept;
+    }
+  }
+
+  function size(d) {
+    return d.dbSizeBytes === null || d.dbSizeBytes === undefined ? 'size not reported' : bytes(d.dbSizeBytes);
+  }
+
+  function renderProjects(list) {
+    projects = list;
+    $('p-pick').hidden = list.length === 0;
+    $('p-waiting').textContent = list.length === 0 ? 'No migration host of organization ' + org() + ' has reported a project'
+      + ' yet: start livemigrate agent with the link-token on a host beside the source. This page asks again every 2 s.'
+      : list.length + ' project(s) reported by connected migration hosts.';
+    fill($('p-project'), list, (p) => p.projectId, (p) => p.name + ' (' + p.projectId + ')');
+    renderProject();
+  }
+
+  function project() {
+    return projects.find((p) => p.projectId === $('p-project').value) || null;
+  }
+
+  function deployment() {
+    const p = project();
+    return p ? p.deployments.find((d) => d.clusterId === $('p-cluster').value) || null : null;
+  }
+
+  function renderProject() {
+    const p = project();
+    fill($('p-cluster'), p ? p.deployments : [], (d) => d.clusterId, (d) => d.name + ' (MongoDB ' + (d.mongoDBVersion || '?')
+      + ', ' + size(d) + ', ' + (d.sharded ? 'sharded' : 'replica set') + ', ' + (d.tlsEnabled ? 'TLS' : 'no TLS') + ', '
+      + (d.managed ? 'managed' : 'not managed') + ')');
+    fill($('p-host'), p ? p.migrationHosts : [], (h) => h, (h) => h);
+    renderCluster();
+  }
+
+  function renderCluster() {
+    const d = deployment();
+    const text = (id, value) => { $(id).textContent = d ? value : ''; };
+    text('p-d-version', d && (d.mongoDBVersion || '?') + (d.featureCompatibilityVersion ? ' (FCV ' + d.featureCompatibilityVersion + ')' : ''));
+    text('p-d-size', d && size(d));
+    text('p-d-sharded', d && (d.sharded ? 'sharded cluster' : 'replica set'));
+    text('p-d-tls', d && (d.tlsEnabled ? 'on' : 'off'));
+    text('p-d-managed', d && (d.managed ? 'managed: the migration host uses its credentials' : 'monitored only: give a user below'));
+    text('p-d-agent', d && (d.agentVersion || 'not reported'));
+    text('p-d-oplog', d && (d.oplogSizeMB === null || d.oplogSizeMB === undefined ? 'not reported' : d.oplogSizeMB + ' MB'));
+    const needsUser = d !== null && !d.managed;
+    $('p-credentials').hidden = !needsUser;
+    $('p-credentials').disabled = !needsUser;
+    if (!needsUser) {
+      $('p-username').value = '';
+      $('p-password').value = '';
+    }
+  }
+
+  /** The push source the picks name; throws when something is not picked yet. */
+  function pushSource() {
+    const p = project();
+    const d = deployment();
+    if (!p || !d || !$('p-host').value) {
+      throw new Error('Pick a project, a cluster and a migration host: they appear once a migration host has reported.');
+    }
+    const source = { orgId: org(), projectId: p.projectId, clusterId: d.clusterId, migrationHost: $('p-host').value };
+    if (!d.managed) {
+      source.username = $('p-username').value.trim();
+      source.password = $('p-password').value;
+    }
+    if ($('p-ca').value.trim()) {
+      source.caFile = $('p-ca').value.trim();
+    }
+    return source;
+  }
+
+  function pushLabels() {
+    const p = project();
+    const d = deployment();
+    return { source: 'cluster ' + d.name + ' of project ' + p.name + ' (' + p.projectId + ')' };
+  }
+
+  /** A migration's source as the list of its hosts (pull) or its cluster and migration host (push); never a password. */
+  function sourceLine(source) {
+    if (!source) {
+      return '';
+    }
+    if (source.migrationHost) {
+      return 'cluster ' + (source.clusterName || source.clusterId) + ' of project ' + source.projectId + ', on migration host '
+        + source.migrationHost;
+    }
+    return describe(source.uri || '').hosts;
+  }
+
   async function act(method, suffix, body) {
     message('');
     try {
@@ -445,6 +686,18 @@
     $('nav-new').addEventListener('click', () => { location.hash = '#new'; });
     $('nav-list').addEventListener('click', () => { location.hash = '#list'; });
     $('setup-form').addEventListener('submit', validate);
+    $('kind-pull').addEventListener('change', showKind);
+    $('kind-push').addEventListener('change', showKind);
+    $('p-org').addEventListener('change', () => {
+      renderProjects([]);
+      pollProjects();
+    });
+    $('p-create-token').addEventListener('click', createLinkToken);
+    $('p-copy-token').addEventListener('click', copyLinkToken);
+    $('p-hide-token').addEventListener('click', forgetLinkToken);
+    $('p-refresh').addEventListener('click', pollProjects);
+    $('p-project').addEventListener('change', renderProject);
+    $('p-cluster').addEventListener('change', renderCluster);
     $('setup-form').addEventListener('input', () => {
       reviewed = null;
       $('to-review').disabled = true;
