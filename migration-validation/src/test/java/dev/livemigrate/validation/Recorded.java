@@ -3,6 +3,7 @@ package dev.livemigrate.validation;
 import com.mongodb.MongoCommandException;
 import com.mongodb.ServerAddress;
 import dev.livemigrate.MigrationSpec;
+import dev.livemigrate.SourceSettings;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.spi.CommandRunner;
 import dev.livemigrate.spi.ValidationContext;
@@ -77,6 +78,13 @@ final class Recorded implements CommandRunner {
     /** A live migration of every namespace that clears the destination's namespaces before it writes them. */
     static ValidationContext clearing(CommandRunner source, CommandRunner destination) {
         return context(source, destination, ns -> !ns.isSystem(), List.of(), UnaryOperator.identity(), spec(true).clearDestination(true).build());
+    }
+
+    /** A live migration of every namespace from a source named through Ops Manager (the push flow). */
+    static ValidationContext opsManager(CommandRunner source) {
+        return context(source, new Recorded(), ns -> !ns.isSystem(), List.of(), UnaryOperator.identity(), spec(true)
+                .source(SourceSettings.builder().kind("ops-manager").property("projectId", "5e2211c17a3e5a48f5497de3")
+                        .property("clusterName", "orders").build()).build());
     }
 
     private static MigrationSpec.Builder spec(boolean live) {

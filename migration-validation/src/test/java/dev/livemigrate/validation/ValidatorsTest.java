@@ -367,4 +367,35 @@ class ValidatorsTest {
     private static List<String> codes(Validator v, Recorded source, Recorded destination, boolean live) {
         return v.validate(Recorded.context(source, destination, live)).stream().map(f -> f.severity() + " " + f.code()).toList();
     }
+
+    /*
+     * connectionStatus as https://www.mongodb.com/docs/manual/reference/command/connectionStatus/ shows it ("Output");
+     * usersInfo's user document as https://www.mongodb.com/docs/manual/reference/command/usersInfo/ shows it (_id, userId,
+     * user, db, roles, mechanisms).
+     */
+    private static Recorded sourceUser(String mechanisms) {
+        return new Recorded()
+                .reply("connectionStatus", "{authInfo: {authenticatedUsers: [{user: 'migrator', db: 'admin'}],"
+                        + " authenticatedUserRoles: [{role: 'backup', db: 'admin'}, {role: 'readAnyDatabase', db: 'admin'}]}, ok: 1}")
+                .reply("usersInfo@admin", "{users: [{_id: 'admin.migrator', userId: {$binary: {base64: 'ZbSxfUmbRq+0yfx0AYrSAw==',"
+                        + " subType: '04'}}, user: 'migrator', db: 'admin', roles: [{role: 'backup', db: 'admin'},"
+                        + " {role: 'readAnyDatabase', db: 'admin'}], mechanisms: " + mechanisms + "}], ok: 1}");
+    }
+
+    @Test
+    void aPushSourceUserNeedsBothScramMechanisms() {
+        assertThat(new SourceUserMechanismsValidator().validate(Recorded.opsManager(sourceUser("['SCRAM-SHA-1', 'SCRAM-SHA-256']"))))
+                .extracting(ValidationFinding::code).containsExactly("SOURCE_USER_MECHANISMS");
+        List<ValidationFinding> onlySha1 = new SourceUserMechanismsValidator().validate(Recorded.opsManager(sourceUser("['SCRAM-SHA-1']")));
+        assertThat(onlySha1).singleElement().satisfies(f -> {
+            assertThat(f.code()).isEqualTo("SOURCE_USER_MECHANISMS_MISSING");
+            assertThat(f.severity()).isEqualTo(ValidationFinding.Severity.ERROR);
+            assertThat(f.message()).isEqualTo("user migrator@admin on the source has no SCRAM-SHA-256 credentials (it has SCRAM-SHA-1)");
+            assertThat(f.remedy()).contains("updateUser(\"migrator\", {pwd: <its password>, mechanisms: [\"SCRAM-SHA-1\", \"SCRAM-SHA-256\"]})");
+        });
+        // a connection string source is not the push flow's; a connection without a user has nothing to check
+        assertThat(new SourceUserMechanismsValidator().validate(Recorded.context(sourceUser("['SCRAM-SHA-1']"), new Recorded(), true))).isEmpty();
+        assertThat(new SourceUserMechanismsValidator().validate(Recorded.opsManager(new Recorded()
+                .reply("connectionStatus", "{authInfo: {authenticatedUsers: [], authenticatedUserRoles: []}, ok: 1}")))).isEmpty();
+    }
 }
