@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoCollection;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.UserAdmin;
+import dev.livemigrate.core.testing.WireProxy;
 import dev.livemigrate.opsmanager.FakeOpsManager;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,9 +20,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +43,15 @@ import static org.awaitility.Awaitility.await;
  * fake Ops Manager ({@link FakeOpsManager}: digest auth, the documented shapes) whose project names the source, and an
  * application writing to the source: the link-token is made through the control plane's API, the agent connects with
  * it, the project is listed by {@code availableProjects}, the migration is validated and started through the API while
- * the application writes, cut over through the API, and the destination ends byte for byte equal to the source. Neither
- * the link-token nor the Ops Manager private key is in either process's output or log.
+ * the application writes, cut over through the API, and the destination ends byte for byte equal to the source.
+ *
+ * <p>The destination has access control, played by a {@link UserAdmin} proxy in front of the embedded destination
+ * (which has none): the control plane is given its operator's user, makes a temporary user for the host with
+ * {@code createUser} (https://www.mongodb.com/docs/manual/reference/command/createUser/), the agent authenticates as
+ * that user, and the control plane drops it with {@code dropUser}
+ * (https://www.mongodb.com/docs/manual/reference/command/dropUser/) once the migration completed. Neither the
+ * link-token, nor the Ops Manager private key, nor the temporary user's password is in either process's output or log
+ * or in an answer of the API.
  */
 class PushProcessesTest {
 
@@ -56,7 +69,12 @@ class PushProcessesTest {
     @RegisterExtension
     final EmbeddedMongo destination = new EmbeddedMongo();
 
+    private static final String ADMIN_PASSWORD = "0perator-Pa55";
+
     private final HttpClient http = HttpClient.newHttpClient();
+    private final List<String> answers = new ArrayList<>();
+    private final UserAdmin users = new UserAdmin("operator", ADMIN_PASSWORD);
+    private WireProxy guarded;
     private URI base;
 
     @Test
@@ -66,9 +84,11 @@ class PushProcessesTest {
         for (int i = 0; i < 500; i++) {
             orders.insertOne(new Document("_id", i).append("code", "c" + i).append("n", 0));
         }
+        guarded = WireProxy.inFrontOf(destination, users);
+        List<String> secrets = new ArrayList<>();
         Path serveErr = dir.resolve("serve.err");
         Path agentErr = dir.resolve("agent.err");
-        try (FakeOpsManager opsManager = new FakeOpsManager(PUBLIC_KEY, PRIVATE_KEY, PROJECT)
+        try (WireProxy proxy = guarded; FakeOpsManager opsManager = new FakeOpsManager(PUBLIC_KEY, PRIVATE_KEY, PROJECT)
                 .cluster("shop", null, "REPLICA_SET", List.of(host("127.0.0.1", source.port(), null, false)))
                 .automation("12.0.11.7606-1", "7.0.12", "7.0", 1024, "127.0.0.1:" + source.port());
              CliProcess serve = new CliProcess(Map.of("LIVEMIGRATE_API_TOKEN", API_TOKEN,
@@ -122,7 +142,22 @@ class PushProcessesTest {
                     application.join();
                 }
 
+                // the host was given a temporary user, made by the control plane with the operator's user
+                List<WireProxy.Command> creations = proxy.commands("createUser");
+                assertThat(creations).hasSize(1);
+                BsonDocument createUser = creations.get(0).body();
+                String temporary = createUser.getString("createUser").getValue();
+                String password = createUser.getString("pwd").getValue();
+                assertThat(temporary).matches("livemigrate-agent-[0-9a-f]{16}");
+                assertThat(password).hasSizeGreaterThanOrEqualTo(32);
+                assertThat(creations.get(0).database()).isEqualTo("admin");
+                assertThat(createUser.getArray("roles")).isEqualTo(BsonArray.parse("[{role: 'readWriteAnyDatabase', db: 'admin'},"
+                        + " {role: 'dbAdminAnyDatabase', db: 'admin'}, {role: 'restore', db: 'admin'}]"));
+                assertThat(users.knows(temporary)).isTrue();
+                assertThat(authenticatedAs(proxy)).contains(temporary);
+
                 // 6. cutover from the control plane, once the application stopped writing
+                int beforeCutover = proxy.commands().size();
                 call("PUT", "/api/v1/migrations/e2e/cutover", "{\"writesStopped\": true}", 202);
                 await().atMost(Duration.ofMinutes(2)).until(() -> call("GET", "/api/v1/migrations/e2e", null, 200).path("state").asText()
                         .equals("COMPLETED"));
@@ -131,6 +166,19 @@ class PushProcessesTest {
                 assertThat(report.path("verification").asText()).as(report.toString()).isEqualTo("EQUAL");
                 assertThat(report.path("changesApplied").asLong()).as(report.toString()).isPositive();
                 assertSameDocuments(source.client(), ORDERS, destination.client(), ORDERS);
+
+                // 7. the temporary user dropped by the control plane, after the cutover, and only then
+                await().atMost(Duration.ofSeconds(30)).until(() -> !proxy.commands("dropUser").isEmpty());
+                List<WireProxy.Command> commands = proxy.commands();
+                List<WireProxy.Command> dropped = proxy.commands("dropUser");
+                assertThat(dropped).hasSize(1);
+                assertThat(dropped.get(0).body().getString("dropUser").getValue()).isEqualTo(temporary);
+                assertThat(dropped.get(0).database()).isEqualTo("admin");
+                assertThat(commands.indexOf(dropped.get(0))).isGreaterThan(beforeCutover);
+                assertThat(users.knows(temporary)).isFalse();
+                assertThat(call("GET", "/api/v1/migrations/e2e", null, 200).path("warnings")).isEmpty();
+                assertThat(String.join("\n", answers)).doesNotContain(password, ADMIN_PASSWORD, PRIVATE_KEY); // the token is in its creation's answer only
+                secrets.add(password);
 
                 // both stop on SIGTERM (through the handle, so their last words are read)
                 assertThat(agent.process.toHandle().destroy()).isTrue();
@@ -144,7 +192,8 @@ class PushProcessesTest {
             assertThat(Files.readString(agentErr)).as("the agent's log").contains("migration e2e (attempt 1) starts on host-e2e");
             assertThat(Files.readString(serveErr)).as("the control plane's log")
                     .contains("migration e2e assigned to migration host host-e2e of organization acme (attempt 1)");
-            assertThat(everything).doesNotContain(token, PRIVATE_KEY);
+            secrets.add(token);
+            assertThat(everything).doesNotContain(secrets.toArray(String[]::new)).doesNotContain(PRIVATE_KEY, ADMIN_PASSWORD);
         }
     }
 
@@ -161,15 +210,23 @@ class PushProcessesTest {
         }
     }
 
+    /** The users named by each {@code saslStart} (client-first message {@code n,,n=USER,r=NONCE}) the proxy received. */
+    private static List<String> authenticatedAs(WireProxy proxy) {
+        return proxy.commands("saslStart").stream().map(c -> new String(c.body().getBinary("payload").getData(), StandardCharsets.UTF_8))
+                .map(p -> p.substring(p.indexOf("n=", 3) + 2, p.indexOf(",r="))).toList();
+    }
+
     private String body() {
         return "{\"source\": {\"orgId\": \"acme\", \"projectId\": \"" + PROJECT + "\", \"clusterName\": \"shop\", \"migrationHost\":"
-                + " \"host-e2e\"}, \"destination\": {\"uri\": \"" + destination.connectionString() + "\"}, \"includeNamespaces\":"
+                + " \"host-e2e\"}, \"destination\": {\"uri\": \"" + guarded.connectionString().replace("://", "://operator:" + ADMIN_PASSWORD + "@")
+                + "&authMechanism=SCRAM-SHA-256\"}, \"includeNamespaces\":"
                 + " [\"shop.*\"], \"lagThreshold\": \"5s\", \"migrationId\": \"e2e\"}";
     }
 
     private JsonNode call(String method, String path, String body, int expected) throws Exception {
         HttpResponse<String> response = send(method, path, body);
         assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expected);
+        answers.add(response.body());
         return JSON.readTree(response.body());
     }
 
