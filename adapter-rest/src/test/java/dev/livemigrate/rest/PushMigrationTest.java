@@ -6,6 +6,8 @@ import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.UserAdmin;
+import dev.livemigrate.core.testing.WireProxy;
 import dev.livemigrate.opsmanager.FakeOpsManager;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -218,6 +220,48 @@ class PushMigrationTest {
             }
         }
         assertSameDocuments(source.client(), ORDERS, destination.client(), ORDERS);
+    }
+
+    /**
+     * A destination whose operator's user may not create users: {@code createUser} answered {@code Unauthorized} (13) as
+     * MongoDB answers it (https://www.mongodb.com/docs/manual/reference/command/createUser/, "Required Access": the
+     * createUser action; the code from src/mongo/base/error_codes.yml), played by {@link UserAdmin} in front of the
+     * embedded destination. The host is given the destination connection string itself, the migration shows why,
+     * and no {@code dropUser} follows its end.
+     */
+    @Test
+    void aDestinationThatRefusesCreateUserIsHandedOverAsItIs(@TempDir Path dir) throws Exception {
+        Served.seedOrders(source, 100);
+        UserAdmin users = new UserAdmin("operator", PASSWORD).refuseCreateUser();
+        try (WireProxy proxy = WireProxy.inFrontOf(destination, users); FakeOpsManager opsManager = opsManager();
+             Served served = new Served(dir)) {
+            Api api = served.api;
+            String token = linkToken(api, "127.0.0.1");
+            try (MigrationAgent agent = MigrationAgent.start(settings(token, opsManager))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/orgs/acme/availableProjects").body().size() == 1);
+                String guarded = proxy.connectionString().replace("://", "://operator:" + PASSWORD + "@") + "&authMechanism=SCRAM-SHA-256";
+                Api.Reply created = keep(api.post("/api/v1/migrations", push("\"migrationHost\": \"host-a\"", "\"clusterName\": \"shop\"")
+                        .replace(destination.connectionString(), guarded)));
+                assertThat(created.status()).as(created.text()).isEqualTo(201);
+                JsonNode ready = served.awaitState("push", "READY_TO_CUTOVER");
+                assertThat(ready.path("warnings")).extracting(JsonNode::asText).containsExactly("the destination's user may not create"
+                        + " users (Unauthorized, code 13): the migration host was given the destination connection string itself; to"
+                        + " hand it a temporary user instead, give a destination user with the userAdminAnyDatabase role");
+                assertThat(proxy.commands("createUser")).hasSize(1);
+                assertThat(users.knows(proxy.commands("createUser").get(0).body().getString("createUser").getValue())).isFalse();
+                // every connection to the destination, the host's included, authenticated as the operator's user
+                assertThat(proxy.commands("saslStart")).isNotEmpty().allSatisfy(c -> assertThat(new String(c.body().getBinary("payload")
+                        .getData(), StandardCharsets.UTF_8)).startsWith("n,,n=operator,r="));
+
+                assertThat(api.post("/api/v1/migrations/push/cancel").status()).isEqualTo(202);
+                served.awaitState("push", "CANCELLED");
+                await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/migrations/push/report").status() == 200);
+                assertThat(proxy.commands("dropUser")).isEmpty();
+            }
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("migration push: the destination's user may not create users"
+                    + " (Unauthorized, code 13)");
+            assertNoSecret(token);
+        }
     }
 
     @Test
