@@ -127,6 +127,7 @@ final class MigrationRegistry implements AutoCloseable {
             synchronized (this) {
                 migrations.remove(m.id);
             }
+            save(); // a push migration's host reports FAILED before the refusal comes back, and that state was stored
             throw e;
         }
         metrics.bind(m);
@@ -232,8 +233,8 @@ final class MigrationRegistry implements AutoCloseable {
             } catch (TimeoutException e) {
                 LOG.info("migration {}: host {} has not started it yet; it shows as NEW until it does", m.id, host);
             } catch (ExecutionException e) {
-                if (madeNow) { // the host refused to start it: the user it would have used goes
-                    dropDestinationUser(m);
+                if (madeNow) { // the host refused to start it: the user it would have used goes (nothing is stored yet)
+                    dropDestinationUser(m, false);
                 }
                 throw e.getCause() instanceof MigrationException me ? me : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
@@ -261,16 +262,18 @@ final class MigrationRegistry implements AutoCloseable {
             save();
         }
         if (session.state() == MigrationState.COMPLETED || session.state() == MigrationState.CANCELLED) {
-            dropDestinationUser(m);
+            dropDestinationUser(m, true);
         }
     }
 
     /** Drops the temporary destination user of a push migration, if it has one, and forgets it once dropped. */
-    private void dropDestinationUser(ManagedMigration m) {
+    private void dropDestinationUser(ManagedMigration m, boolean stored) {
         DestinationUsers.Temporary user = m.destinationUser;
         if (user != null && user.made() && DestinationUsers.drop(m.body.destinationUri(), m.id, user.name())) {
             m.destinationUser = null;
-            save();
+            if (stored) {
+                save();
+            }
         }
     }
 

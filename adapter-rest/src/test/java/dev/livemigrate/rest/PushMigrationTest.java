@@ -305,13 +305,21 @@ class PushMigrationTest {
         }
     }
 
+    /**
+     * A CA file missing on the host, to a destination with access control ({@link UserAdmin} in front of the embedded
+     * one): the finding, and a refused start that leaves neither a migration nor its temporary user behind.
+     */
     @Test
     void aCaFileMissingOnTheHostIsAnErrorFindingWithItsRemedy(@TempDir Path dir) throws Exception {
-        try (FakeOpsManager opsManager = opsManager(); Served served = new Served(dir)) {
+        UserAdmin users = new UserAdmin("operator", PASSWORD);
+        try (WireProxy proxy = WireProxy.inFrontOf(destination, users); FakeOpsManager opsManager = opsManager();
+             Served served = new Served(dir)) {
             String token = linkToken(served.api, "127.0.0.1");
             try (MigrationAgent agent = MigrationAgent.start(settings(token, opsManager))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> served.api.get("/api/v1/orgs/acme/availableProjects").body().size() == 1);
-                String body = push("\"migrationHost\": \"host-a\"", "\"clusterName\": \"shop\", \"caFile\": \"/nonexistent/host-ca.pem\"");
+                String guarded = proxy.connectionString().replace("://", "://operator:" + PASSWORD + "@") + "&authMechanism=SCRAM-SHA-256";
+                String body = push("\"migrationHost\": \"host-a\"", "\"clusterName\": \"shop\", \"caFile\": \"/nonexistent/host-ca.pem\"")
+                        .replace(destination.connectionString(), guarded);
                 Api.Reply validation = keep(served.api.post("/api/v1/migrations/validate", body));
                 assertThat(validation.body().path("status").asText()).as(validation.text()).isEqualTo("FAILED");
                 JsonNode finding = validation.body().path("findings").get(0);
@@ -323,6 +331,13 @@ class PushMigrationTest {
                 assertThat(refused.status()).as(refused.text()).isEqualTo(400);
                 assertThat(refused.body().path("errorCode").asText()).isEqualTo("CA_FILE_UNREADABLE");
                 assertThat(keep(served.api.get("/api/v1/migrations")).body().path("migrations")).isEmpty();
+                // the temporary user made for the start is dropped at once, and nothing of the migration is stored
+                assertThat(proxy.commands("createUser")).hasSize(1);
+                String temporary = proxy.commands("createUser").get(0).body().getString("createUser").getValue();
+                assertThat(proxy.commands("dropUser")).extracting(c -> c.body().getString("dropUser").getValue()).containsExactly(temporary);
+                assertThat(users.knows(temporary)).isFalse();
+                Path stored = dir.resolve(MigrationStore.FILE);
+                assertThat(Files.exists(stored) ? Files.readString(stored) : "").doesNotContain("\"push\"", temporary);
             }
             assertNoSecret(token);
         }
