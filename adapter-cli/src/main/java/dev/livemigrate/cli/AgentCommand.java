@@ -52,7 +52,8 @@ final class AgentCommand implements Callable<Integer> {
             description = "An Ops Manager project whose clusters this host reports and migrates (repeatable).")
     List<String> projects;
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s", converter = DurationText.class,
-            description = "How often to call the control plane (default ${DEFAULT-VALUE}).")
+            description = "How often to send progress while a migration runs (default ${DEFAULT-VALUE}); work comes at once"
+                    + " through a long poll the control plane holds up to 25 s.")
     Duration pollInterval;
 
     @CommandLine.Spec

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livemigrate.ErrorCode;
 
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
 /**
@@ -12,13 +16,17 @@ import java.util.regex.Pattern;
  * {@code LINK_TOKEN_INVALID}, 403 {@code ACCESS_LIST_DENIED}), and the operator's list of what the hosts reported.
  * Every call goes from the agent to the control plane; the control plane never calls a host.
  * <ul>
- * <li>{@code POST /api/v1/agent/poll} with {@code {migrationHost, instanceId, projects?, migrations: [{id, attempt,
- * state, progress?, cutoverWindowExpiresAt?, failure?}], results: [{commandId, migrationId, ok, failure?,
+ * <li>{@code POST /api/v1/agent/poll} with {@code {migrationHost, instanceId, wait?, projects?, migrations: [{id, attempt,
+ * state?, progress?, cutoverWindowExpiresAt?, failure?}], results: [{commandId, migrationId, ok, failure?,
  * expiresAt?}], validations: [{id, findings}]}}: records the call (a second agent of a connected host's name gets 409
- * {@code MIGRATION_HOST_CONFLICT}), the projects when sent, each migration's status and each command's answer; answers
- * {@code {org, jobs: [{id, attempt, clusterName, body}], commands: [{commandId, migrationId, verb, blockWrites}],
- * validations?: [{id, clusterName, body}]}}: the push migrations the host should be running, what to do on them, and
- * the pre-flight checks to run.</li>
+ * {@code MIGRATION_HOST_CONFLICT}), the projects when sent, each migration's status (an entry without {@code state}
+ * only says the host runs that attempt) and each command's answer; answers {@code {org, jobs: [{id, attempt,
+ * clusterName, body, recopy?}], commands: [{commandId, migrationId, verb, blockWrites}], validations?: [{id,
+ * clusterName, body}]}}: the push migrations the host should be running, what to do on them, and the pre-flight checks
+ * to run. With {@code wait} (seconds, at most {@value #MAX_WAIT_SECONDS}) the answer is held until there is work for
+ * the host (a job it does not run, a command, a validation) or the time passed: a long poll, so that the host hears
+ * of work at once without calling every few seconds. At most {@value #MAX_HELD} polls are held at once (the server
+ * has few request threads); past that a poll is answered at once.</li>
  * <li>{@code POST /api/v1/agent/migrations/{id}/report} with the final report of a migration of the host.</li>
  * <li>{@code GET /api/v1/orgs/{orgId}/availableProjects} (API token): {@link MigrationHosts#available}.</li>
  * </ul>
@@ -26,6 +34,11 @@ import java.util.regex.Pattern;
 final class AgentRoutes {
 
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** The longest hold of a poll: under the agent's 30 s request timeout and the 30 s after which a host is offline. */
+    static final int MAX_WAIT_SECONDS = 25;
+    static final int MAX_HELD = 4;
+
+    private final Semaphore held = new Semaphore(MAX_HELD);
 
     private final LinkTokenRoutes links;
     private final MigrationHosts hosts;
@@ -50,9 +63,11 @@ final class AgentRoutes {
         if (body.path("projects").isArray()) {
             hosts.report(org, host, body.get("projects"));
         }
+        Set<String> running = new HashSet<>();
         for (JsonNode status : body.path("migrations")) {
+            running.add(status.path("id").asText() + "#" + status.path("attempt").asInt());
             RemoteSession session = mine(org, host, status.path("id").asText());
-            if (session != null && session.job().attempt() == status.path("attempt").asInt()) {
+            if (session != null && session.job().attempt() == status.path("attempt").asInt() && status.hasNonNull("state")) {
                 session.update(status);
             }
         }
@@ -63,6 +78,16 @@ final class AgentRoutes {
             }
         }
         body.path("validations").forEach(result -> hosts.validated(org, host, result));
+        int wait = Math.min(MAX_WAIT_SECONDS, Math.max(0, body.path("wait").asInt(0)));
+        if (wait > 0 && held.tryAcquire()) {
+            try {
+                hosts.awaitWork(org, host, running, Duration.ofSeconds(wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the server stops: answer with what there is
+            } finally {
+                held.release();
+            }
+        }
         ObjectNode answer = JsonSupport.object().put("org", org);
         ArrayNode jobs = answer.putArray("jobs");
         ArrayNode commands = answer.putArray("commands");

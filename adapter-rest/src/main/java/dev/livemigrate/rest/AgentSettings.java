@@ -17,6 +17,8 @@ public final class AgentSettings {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofMinutes(5);
+    /** How long the control plane may hold the agent's long poll: {@link AgentRoutes#MAX_WAIT_SECONDS}. */
+    public static final Duration DEFAULT_LONG_POLL = Duration.ofSeconds(AgentRoutes.MAX_WAIT_SECONDS);
 
     private final String linkToken;
     private final String name;
@@ -26,6 +28,7 @@ public final class AgentSettings {
     private final List<String> projects;
     private final Duration pollInterval;
     private final Duration refreshInterval;
+    private final Duration longPoll;
 
     private AgentSettings(Builder b) {
         this.linkToken = Objects.requireNonNull(b.linkToken, "linkToken");
@@ -36,6 +39,7 @@ public final class AgentSettings {
         this.projects = List.copyOf(b.projects);
         this.pollInterval = b.pollInterval;
         this.refreshInterval = b.refreshInterval;
+        this.longPoll = b.longPoll;
     }
 
     public static Builder builder() {
@@ -68,8 +72,14 @@ public final class AgentSettings {
         return projects;
     }
 
+    /** How often the agent sends its migrations' progress while one runs (and calls, when it does not long-poll). */
     public Duration pollInterval() {
         return pollInterval;
+    }
+
+    /** How long each long poll may be held by the control plane; zero: no long poll, a poll every poll interval. */
+    public Duration longPoll() {
+        return longPoll;
     }
 
     public Duration refreshInterval() {
@@ -80,7 +90,7 @@ public final class AgentSettings {
     public String toString() {
         return "AgentSettings{linkToken=" + Secrets.HIDDEN + ", name=" + name + ", opsManagerUrl=" + opsManagerUrl + ", publicKey="
                 + publicKey + ", privateKey=" + Secrets.HIDDEN + ", projects=" + projects + ", pollInterval=" + pollInterval
-                + ", refreshInterval=" + refreshInterval + "}";
+                + ", refreshInterval=" + refreshInterval + ", longPoll=" + longPoll + "}";
     }
 
     /** Builds {@link AgentSettings}. */
@@ -93,6 +103,7 @@ public final class AgentSettings {
         private final List<String> projects = new ArrayList<>();
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
+        private Duration longPoll = DEFAULT_LONG_POLL;
 
         private Builder() {
         }
@@ -127,6 +138,15 @@ public final class AgentSettings {
 
         public Builder refreshInterval(Duration refreshInterval) {
             this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
+            return this;
+        }
+
+        /** At most {@link AgentRoutes#MAX_WAIT_SECONDS} (the control plane holds no longer); zero turns long polls off. */
+        public Builder longPoll(Duration longPoll) {
+            if (longPoll.isNegative() || longPoll.compareTo(DEFAULT_LONG_POLL) > 0) {
+                throw new IllegalArgumentException("longPoll must be between 0 and " + DEFAULT_LONG_POLL + ", not " + longPoll);
+            }
+            this.longPoll = longPoll;
             return this;
         }
 

@@ -42,6 +42,11 @@ final class ManagedMigration {
     volatile Failure cutoverFailure;
     /** Where a push migration runs and its attempt; {@code null} for a migration this process runs. */
     volatile RemoteSession.Job job;
+    /**
+     * A push migration's temporary destination user while it exists (password included: kept in the data directory
+     * only, to hand the same user over again), or why none was made; {@code null} when none is needed or it was dropped.
+     */
+    volatile DestinationUsers.Temporary destinationUser;
     /** Whether the server is starting a session for it (at start-up, or on resume). */
     volatile boolean resuming;
 

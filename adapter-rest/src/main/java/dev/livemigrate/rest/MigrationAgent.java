@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,19 +28,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code livemigrate agent}: the migration host of push migrations. It runs beside the source and only calls out, to
  * the control plane named by its link-token ({@link AgentClient}): {@link #start} says hello (a refused token or
- * address fails the start with the control plane's code), then every poll interval it sends {@code POST
- * /api/v1/agent/poll} with the status of each migration it runs, the answers to the commands it ran, and (at start
- * and every refresh interval) its projects as {@link OpsManagerProjects} reads them; the answer holds the jobs it should
- * run, the commands to run on them, and validations to run ({@link Migrations#validate}), whose findings go back with
- * a later poll. A job is run with the library ({@link Migrations#start}) on an
+ * address fails the start with the control plane's code), then it calls {@code POST /api/v1/agent/poll} two ways:
+ * <ul>
+ * <li>a long poll, one after the other, that the control plane holds until it has work for this host or
+ * {@link AgentSettings#longPoll} passed ({@code wait}); it says which attempts the host runs and takes the answer;</li>
+ * <li>a report, every poll interval while there is something to say (a migration runs, one ended and its end was not
+ * sent, the projects are due, at start and every refresh interval) and at once when a command was answered or a
+ * validation ran: the status of each migration, the answers to commands, the findings of validations, the projects as
+ * {@link OpsManagerProjects} reads them. Reports go out one at a time, in order.</li>
+ * </ul>
+ * Either answer holds the jobs it should run, the commands to run on them, and validations to run
+ * ({@link Migrations#validate}). With {@link AgentSettings#longPoll} zero there is no long poll and the report goes out
+ * every poll interval, as before long polls. A job is run with the library ({@link Migrations#start}) on an
  * {@code ops-manager} source made of the job's project and cluster and this host's API key: the data goes from the
  * source to the destination over the MongoDB protocol, never through the control plane, which gets figures only.
  * A migration that ended has its report sent ({@code POST /api/v1/agent/migrations/{id}/report}) before its end state.
@@ -59,6 +69,8 @@ public final class MigrationAgent implements AutoCloseable {
         volatile MigrationSession session;
         volatile MigrationException startFailure;
         volatile boolean reported;
+        /** The last state a report carried. */
+        volatile String sentState;
 
         Running(String id, int attempt) {
             this.id = id;
@@ -79,6 +91,8 @@ public final class MigrationAgent implements AutoCloseable {
     private final CompletableFuture<MigrationException> stopped = new CompletableFuture<>();
     private volatile Instant refreshedAt;
     private volatile boolean unreachableLogged;
+    private volatile boolean closing;
+    private volatile Thread longPoller;
 
     private MigrationAgent(AgentSettings settings, AgentClient client, String org) {
         this.settings = settings;
@@ -105,7 +119,11 @@ public final class MigrationAgent implements AutoCloseable {
         }
         MigrationAgent agent = new MigrationAgent(settings, client, hello.path("org").asText());
         LOG.info("migration host {} connected to {} (organization {})", settings.name(), client.base(), agent.org);
-        agent.poller.scheduleWithFixedDelay(agent::pollSafely, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        agent.poller.scheduleWithFixedDelay(agent::reportIfDue, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        if (!settings.longPoll().isZero()) {
+            agent.longPoller = daemon(agent::longPoll, "livemigrate-agent-long-poll");
+            agent.longPoller.start();
+        }
         return agent;
     }
 
@@ -136,20 +154,95 @@ public final class MigrationAgent implements AutoCloseable {
         }
     }
 
+    /** Reports when there is something to say (always without long polls: the report is then the only call). */
+    private void reportIfDue() {
+        boolean due = settings.longPoll().isZero() || refreshedAt == null
+                || refreshedAt.plus(settings.refreshInterval()).isBefore(Instant.now());
+        synchronized (results) {
+            due |= !results.isEmpty() || !validated.isEmpty();
+        }
+        for (Running r : running.values()) {
+            MigrationSession s = r.session;
+            if (r.startFailure != null) {
+                due |= !MigrationState.FAILED.name().equals(r.sentState);
+            } else if (s == null) {
+                due = true; // starting
+            } else {
+                MigrationState state = s.state();
+                due |= !state.isTerminal() || !state.name().equals(r.sentState)
+                        || !r.reported && state != MigrationState.FAILED && state != MigrationState.STOPPED;
+            }
+        }
+        if (due) {
+            pollSafely();
+        }
+    }
+
+    /** A report at once, after a command was answered or a validation ran. */
+    private void reportNow() {
+        try {
+            poller.execute(this::pollSafely);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("the agent stops: no report");
+        }
+    }
+
     private void pollSafely() {
         try {
             poll();
             unreachableLogged = false;
         } catch (AgentClient.Unreachable e) {
-            if (!unreachableLogged) {
-                LOG.warn("{}; the migrations go on, and their status is sent once it answers", e.getMessage());
-                unreachableLogged = true;
-            }
+            unreachable(e);
         } catch (MigrationException e) {
-            LOG.error("migration host {} stops: {}", settings.name(), e.getMessage());
-            stop(e);
+            refused(e);
         } catch (RuntimeException e) {
             LOG.error("migration host {}: a poll failed", settings.name(), e);
+        }
+    }
+
+    private void unreachable(AgentClient.Unreachable e) {
+        if (!unreachableLogged) {
+            LOG.warn("{}; the migrations go on, and their status is sent once it answers", e.getMessage());
+            unreachableLogged = true;
+        }
+    }
+
+    private void refused(MigrationException e) {
+        if (!closing) {
+            LOG.error("migration host {} stops: {}", settings.name(), e.getMessage());
+            stop(e);
+        }
+    }
+
+    /** Long polls one after the other until the agent stops; after a failure, waits a poll interval before the next. */
+    private void longPoll() {
+        while (!closing) {
+            try {
+                ObjectNode body = JsonSupport.object().put("migrationHost", settings.name()).put("instanceId", instanceId)
+                        .put("wait", settings.longPoll().toSeconds());
+                ArrayNode runs = body.putArray("migrations");
+                running.values().forEach(r -> runs.addObject().put("id", r.id).put("attempt", r.attempt));
+                JsonNode answer = client.post(LinkTokenRoutes.AGENT_PREFIX + "poll", body);
+                boolean work = !answer.path("commands").isEmpty() || !answer.path("validations").isEmpty()
+                        || answer.path("jobs").size() > runs.size();
+                if (!closing) {
+                    take(answer);
+                }
+                if (work) {
+                    continue;
+                }
+                // nothing came: the hold ended, or a control plane that does not hold answered at once; a short pause
+                // keeps the latter from being called in a loop
+                LockSupport.parkNanos(Math.min(settings.pollInterval().toNanos(), TimeUnit.SECONDS.toNanos(1)));
+                continue;
+            } catch (AgentClient.Unreachable e) {
+                unreachable(e);
+            } catch (MigrationException e) {
+                refused(e);
+            } catch (RuntimeException e) {
+                LOG.error("migration host {}: a long poll failed", settings.name(), e);
+            }
+            LockSupport.parkNanos(settings.pollInterval().toNanos()); // a pause before trying again, not a wait for a condition
         }
     }
 
@@ -172,7 +265,12 @@ public final class MigrationAgent implements AutoCloseable {
         sentValidations.forEach(body.withArray("validations")::add);
         // the statuses after the answers: what an answered command did shows in the same call
         ArrayNode statuses = body.putArray("migrations");
-        running.values().forEach(r -> statuses.add(status(r)));
+        Map<Running, String> states = new HashMap<>();
+        running.values().forEach(r -> {
+            ObjectNode status = status(r);
+            statuses.add(status);
+            states.put(r, status.path("state").asText());
+        });
         sent.forEach(body.withArray("results")::add);
         Instant now = Instant.now();
         boolean refresh = refreshedAt == null || refreshedAt.plus(settings.refreshInterval()).isBefore(now);
@@ -187,10 +285,18 @@ public final class MigrationAgent implements AutoCloseable {
             results.removeAll(sent);
             validated.removeAll(sentValidations);
         }
-        for (JsonNode job : answer.path("jobs")) {
-            Running r = running.get(job.path("id").asText());
-            if (r == null || r.attempt < job.path("attempt").asInt()) {
-                begin(job, r);
+        states.forEach((r, state) -> r.sentState = state);
+        take(answer);
+    }
+
+    /** Starts the jobs it does not run yet, and runs the commands and validations of an answer. */
+    private void take(JsonNode answer) {
+        synchronized (running) { // a report's answer and a long poll's may come at once: a job starts once
+            for (JsonNode job : answer.path("jobs")) {
+                Running r = running.get(job.path("id").asText());
+                if (r == null || r.attempt < job.path("attempt").asInt()) {
+                    begin(job, r);
+                }
             }
         }
         answer.path("commands").forEach(c -> work.execute(() -> run(c)));
@@ -241,11 +347,15 @@ public final class MigrationAgent implements AutoCloseable {
                 MigrationSpec spec = spec(job);
                 LOG.info("migration {} (attempt {}) starts on {}", r.id, r.attempt, settings.name());
                 r.session = Migrations.start(spec);
+                reportNow(); // the control plane waits for the start
             } catch (MigrationException e) {
                 LOG.warn("migration {} could not start: {}", r.id, Errors.redact(e.getMessage()));
                 r.startFailure = e;
             } catch (ApiException e) {
                 r.startFailure = new MigrationException(e.code(), e.getMessage());
+            }
+            if (r.startFailure != null) {
+                reportNow();
             }
         });
     }
@@ -267,7 +377,9 @@ public final class MigrationAgent implements AutoCloseable {
                 source.property(name, body.pushSource(name));
             }
         }
-        return body.spec().source(source.build()).build();
+        List<String> recopy = new ArrayList<>();
+        job.path("recopy").forEach(n -> recopy.add(n.asText()));
+        return body.spec().source(source.build()).recopy(recopy).build();
     }
 
     /** Runs every pre-flight check of a validation the control plane sent, and queues the findings. */
@@ -286,6 +398,7 @@ public final class MigrationAgent implements AutoCloseable {
         synchronized (results) {
             validated.add(result);
         }
+        reportNow();
     }
 
     /** Runs a command on its session and queues the answer. */
@@ -314,9 +427,15 @@ public final class MigrationAgent implements AutoCloseable {
         synchronized (results) {
             results.add(result);
         }
+        reportNow();
     }
 
     private void stop(MigrationException reason) {
+        closing = true;
+        Thread poll = longPoller;
+        if (poll != null && poll != Thread.currentThread()) {
+            poll.interrupt(); // its held call ends at once
+        }
         poller.shutdown();
         running.values().forEach(r -> {
             MigrationSession s = r.session;

@@ -101,6 +101,18 @@ final class MigrationBody {
         return copy;
     }
 
+    /** The destination connection string (with its password). */
+    String destinationUri() {
+        return body.path("destination").path("uri").asText();
+    }
+
+    /** The body with another destination connection string: what a push migration's host gets with a temporary user. */
+    ObjectNode withDestinationUri(String uri) {
+        ObjectNode copy = body.deepCopy();
+        ((ObjectNode) copy.get("destination")).put("uri", uri);
+        return copy;
+    }
+
     /** The migration id the body names, or {@code null}. */
     String migrationId() {
         JsonNode id = body.get("migrationId");

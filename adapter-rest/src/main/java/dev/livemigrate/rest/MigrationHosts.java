@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -157,6 +158,7 @@ final class MigrationHosts implements RemoteSession.Presence {
                         + " checks within " + wait.toSeconds() + " s", "check that livemigrate agent runs on it, then validate again"))),
                 wait.toMillis(), TimeUnit.MILLISECONDS);
         validations.put(id, new Validation(org, host, job, report, new boolean[1]));
+        notifyAll();
         report.whenComplete((r, e) -> forget(id));
         return report;
     }
@@ -191,6 +193,34 @@ final class MigrationHosts implements RemoteSession.Presence {
 
     synchronized void assign(RemoteSession session) {
         sessions.put(session.migrationId(), session);
+        notifyAll();
+    }
+
+    @Override
+    public synchronized void wake() {
+        notifyAll();
+    }
+
+    /**
+     * Holds a poll of the host until it has work, or {@code wait} passed: a job it does not run ({@code running}: the
+     * {@code id#attempt} of each job it runs), a command, or a validation it was not sent.
+     */
+    synchronized void awaitWork(String org, String host, Set<String> running, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!hasWork(org, host, running)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    private boolean hasWork(String org, String host, Set<String> running) {
+        if (validations.values().stream().anyMatch(v -> v.org().equals(org) && v.host().equals(host) && !v.sent()[0])) {
+            return true;
+        }
+        return jobs(org, host).stream().anyMatch(s -> !running.contains(s.migrationId() + "#" + s.job().attempt()) || s.hasCommands());
     }
 
     synchronized RemoteSession session(String migrationId) {

@@ -1,5 +1,6 @@
 package dev.livemigrate.rest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.MigrationListener;
@@ -37,6 +38,8 @@ import java.util.concurrent.TimeoutException;
  * that failed) needs the host connected and the cluster in its report, and waits up to {@link #AGENT_WAIT} for the
  * agent to start it: a refusal there (the pre-flight checks, run on the host) is the creation's failure. At server
  * start a stored push migration that had not ended is attached again without waiting: its agent kept running it.
+ * The host of a push migration gets the destination with a temporary user ({@link DestinationUsers}) made at its
+ * first start and dropped once it completed or was cancelled (or when the host refused to start it).
  */
 final class MigrationRegistry implements AutoCloseable {
 
@@ -124,6 +127,7 @@ final class MigrationRegistry implements AutoCloseable {
             synchronized (this) {
                 migrations.remove(m.id);
             }
+            save(); // a push migration's host reports FAILED before the refusal comes back, and that state was stored
             throw e;
         }
         metrics.bind(m);
@@ -208,8 +212,16 @@ final class MigrationRegistry implements AutoCloseable {
             cluster = hosts.clusterName(org, host, projectId, m.body.pushSource("clusterId"), m.body.pushSource("clusterName"));
         }
         int attempt = previous == null ? 1 : previous.attempt() + (fresh ? 1 : 0);
+        boolean madeNow = false;
+        if (fresh && (m.destinationUser == null || !m.destinationUser.made())) {
+            m.destinationUser = DestinationUsers.create(m.body.destinationUri(), m.id);
+            madeNow = m.destinationUser != null && m.destinationUser.made();
+        }
+        DestinationUsers.Temporary user = m.destinationUser;
+        ObjectNode job = user != null && user.made()
+                ? m.body.withDestinationUri(DestinationUsers.handOver(m.body.destinationUri(), user)) : m.body.json();
         m.job = new RemoteSession.Job(org, host, projectId, cluster, attempt);
-        RemoteSession session = new RemoteSession(spec, m.job, m.body.json(), hosts, AGENT_WAIT);
+        RemoteSession session = new RemoteSession(spec, m.job, job, hosts, AGENT_WAIT);
         if (!fresh) {
             session.restore(m.lastState);
         }
@@ -221,6 +233,9 @@ final class MigrationRegistry implements AutoCloseable {
             } catch (TimeoutException e) {
                 LOG.info("migration {}: host {} has not started it yet; it shows as NEW until it does", m.id, host);
             } catch (ExecutionException e) {
+                if (madeNow) { // the host refused to start it: the user it would have used goes (nothing is stored yet)
+                    dropDestinationUser(m, false);
+                }
                 throw e.getCause() instanceof MigrationException me ? me : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -245,6 +260,20 @@ final class MigrationRegistry implements AutoCloseable {
         if (session.state() != MigrationState.STOPPED) {
             m.lastProgress = session.progress();
             save();
+        }
+        if (session.state() == MigrationState.COMPLETED || session.state() == MigrationState.CANCELLED) {
+            dropDestinationUser(m, true);
+        }
+    }
+
+    /** Drops the temporary destination user of a push migration, if it has one, and forgets it once dropped. */
+    private void dropDestinationUser(ManagedMigration m, boolean stored) {
+        DestinationUsers.Temporary user = m.destinationUser;
+        if (user != null && user.made() && DestinationUsers.drop(m.body.destinationUri(), m.id, user.name())) {
+            m.destinationUser = null;
+            if (stored) {
+                save();
+            }
         }
     }
 

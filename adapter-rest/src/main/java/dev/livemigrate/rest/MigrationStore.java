@@ -21,7 +21,7 @@ import java.util.List;
  * it was created from (connection strings included, so that it can be resumed by id after a restart: the engine
  * keeps the checkpoints on the destination), the last state seen, and, once ended, its report or failure.
  * <pre>{@code {"migrations": [{"id", "createdAt", "body", "state", "push"?: {org, host, projectId, clusterName, attempt},
- *   "report"?, "failure"?: {code, message}}]}}</pre>
+ *   "destinationUser"?: {name, password} | {refusal}, "report"?, "failure"?: {code, message}}]}}</pre>
  * The whole file is rewritten on each change (it is small), atomically.
  */
 final class MigrationStore {
@@ -61,6 +61,11 @@ final class MigrationStore {
                     m.job = new RemoteSession.Job(job.path("org").asText(), job.path("host").asText(), job.path("projectId").asText(),
                             job.path("clusterName").asText(), job.path("attempt").asInt());
                 }
+                JsonNode user = record.get("destinationUser");
+                if (user != null) {
+                    m.destinationUser = new DestinationUsers.Temporary(user.path("name").asText(null), user.path("password").asText(null),
+                            user.path("refusal").asText(null));
+                }
                 if (record.hasNonNull("report")) {
                     m.report = record.get("report");
                 }
@@ -88,6 +93,15 @@ final class MigrationStore {
             if (job != null) {
                 record.putObject("push").put("org", job.org()).put("host", job.host()).put("projectId", job.projectId())
                         .put("clusterName", job.clusterName()).put("attempt", job.attempt());
+            }
+            DestinationUsers.Temporary user = m.destinationUser;
+            if (user != null) {
+                ObjectNode u = record.putObject("destinationUser");
+                if (user.made()) {
+                    u.put("name", user.name()).put("password", user.password());
+                } else {
+                    u.put("refusal", user.refusal());
+                }
             }
             if (m.report != null) {
                 record.set("report", m.report);

@@ -79,6 +79,13 @@ final class MigrationView {
         if (session instanceof RemoteSession remote && !state.isTerminal() && !remote.hostOnline()) {
             warnings.add("migration host '" + remote.job().host() + "' is not connected: the figures are the last it sent");
         }
+        DestinationUsers.Temporary user = m.destinationUser;
+        if (user != null && !user.made()) {
+            warnings.add(user.refusal());
+        } else if (user != null && m.ended() && state != MigrationState.FAILED && state != MigrationState.EXPIRED) {
+            warnings.add("the temporary destination user " + user.name() + " is not dropped yet: the control plane drops it at the end,"
+                    + " or drop it with db.getSiblingDB('admin').dropUser('" + user.name() + "')");
+        }
         ManagedMigration.Failure cutover = m.cutoverFailure;
         if (cutover != null && state == MigrationState.READY_TO_CUTOVER) {
             warnings.add("the last cutover did not complete (" + cutover.code() + "): " + Errors.redact(cutover.message()));

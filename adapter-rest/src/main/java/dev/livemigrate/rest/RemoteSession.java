@@ -45,9 +45,11 @@ final class RemoteSession implements MigrationSession {
     record Job(String org, String host, String projectId, String clusterName, int attempt) {
     }
 
-    /** Whether a host is connected now. */
+    /** Whether a host is connected now; told when a command is queued, so that a held poll of the host answers at once. */
     interface Presence {
         boolean online(String org, String host);
+
+        void wake();
     }
 
     private final MigrationSpec spec;
@@ -87,10 +89,16 @@ final class RemoteSession implements MigrationSession {
         started.complete(null);
     }
 
-    /** The job as the agent receives it: {@code {id, attempt, clusterName, body}}. */
+    /**
+     * The job as the agent receives it: {@code {id, attempt, clusterName, body, recopy?}}, {@code recopy} the collections
+     * this attempt copies again (a resume's, after a lost change history).
+     */
     ObjectNode jobJson() {
         ObjectNode o = JsonSupport.object().put("id", migrationId()).put("attempt", job.attempt()).put("clusterName", job.clusterName());
         o.set("body", body);
+        if (!spec.recopy().isEmpty()) {
+            spec.recopy().forEach(o.putArray("recopy")::add);
+        }
         return o;
     }
 
@@ -147,6 +155,10 @@ final class RemoteSession implements MigrationSession {
         return report;
     }
 
+    synchronized boolean hasCommands() {
+        return !outbox.isEmpty();
+    }
+
     /** The commands queued for the agent since its last poll. */
     synchronized List<ObjectNode> takeCommands() {
         List<ObjectNode> taken = List.copyOf(outbox);
@@ -174,6 +186,7 @@ final class RemoteSession implements MigrationSession {
             outbox.add(JsonSupport.object().put("commandId", id).put("migrationId", migrationId()).put("verb", verb)
                     .put("blockWrites", blockWrites));
         }
+        presence.wake(); // outside this session's lock: the hosts' lock is taken before a session's, never after
         if (wait != null && wait.isZero()) {
             return null;
         }

@@ -6,6 +6,9 @@ import dev.livemigrate.ErrorCode;
 import dev.livemigrate.MigrationException;
 import dev.livemigrate.Namespace;
 import dev.livemigrate.core.testing.EmbeddedMongo;
+import dev.livemigrate.core.testing.MutableClock;
+import dev.livemigrate.core.testing.UserAdmin;
+import dev.livemigrate.core.testing.WireProxy;
 import dev.livemigrate.opsmanager.FakeOpsManager;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -17,13 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -218,6 +224,123 @@ class PushMigrationTest {
             }
         }
         assertSameDocuments(source.client(), ORDERS, destination.client(), ORDERS);
+    }
+
+    /**
+     * A destination whose operator's user may not create users: {@code createUser} answered {@code Unauthorized} (13) as
+     * MongoDB answers it (https://www.mongodb.com/docs/manual/reference/command/createUser/, "Required Access": the
+     * createUser action; the code from src/mongo/base/error_codes.yml), played by {@link UserAdmin} in front of the
+     * embedded destination. The host is given the destination connection string itself, the migration shows why,
+     * and no {@code dropUser} follows its end.
+     */
+    @Test
+    void aDestinationThatRefusesCreateUserIsHandedOverAsItIs(@TempDir Path dir) throws Exception {
+        Served.seedOrders(source, 100);
+        UserAdmin users = new UserAdmin("operator", PASSWORD).refuseCreateUser();
+        try (WireProxy proxy = WireProxy.inFrontOf(destination, users); FakeOpsManager opsManager = opsManager();
+             Served served = new Served(dir)) {
+            Api api = served.api;
+            String token = linkToken(api, "127.0.0.1");
+            try (MigrationAgent agent = MigrationAgent.start(settings(token, opsManager))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/orgs/acme/availableProjects").body().size() == 1);
+                String guarded = proxy.connectionString().replace("://", "://operator:" + PASSWORD + "@") + "&authMechanism=SCRAM-SHA-256";
+                Api.Reply created = keep(api.post("/api/v1/migrations", push("\"migrationHost\": \"host-a\"", "\"clusterName\": \"shop\"")
+                        .replace(destination.connectionString(), guarded)));
+                assertThat(created.status()).as(created.text()).isEqualTo(201);
+                JsonNode ready = served.awaitState("push", "READY_TO_CUTOVER");
+                assertThat(ready.path("warnings")).extracting(JsonNode::asText).containsExactly("the destination's user may not create"
+                        + " users (Unauthorized, code 13): the migration host was given the destination connection string itself; to"
+                        + " hand it a temporary user instead, give a destination user with the userAdminAnyDatabase role");
+                assertThat(proxy.commands("createUser")).hasSize(1);
+                assertThat(users.knows(proxy.commands("createUser").get(0).body().getString("createUser").getValue())).isFalse();
+                // every connection to the destination, the host's included, authenticated as the operator's user
+                assertThat(proxy.commands("saslStart")).isNotEmpty().allSatisfy(c -> assertThat(new String(c.body().getBinary("payload")
+                        .getData(), StandardCharsets.UTF_8)).startsWith("n,,n=operator,r="));
+
+                assertThat(api.post("/api/v1/migrations/push/cancel").status()).isEqualTo(202);
+                served.awaitState("push", "CANCELLED");
+                await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/migrations/push/report").status() == 200);
+                assertThat(proxy.commands("dropUser")).isEmpty();
+            }
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("migration push: the destination's user may not create users"
+                    + " (Unauthorized, code 13)");
+            assertNoSecret(token);
+        }
+    }
+
+    @Test
+    void anExpiredOrTamperedTokenKeepsTheAgentOut(@TempDir Path dir) throws Exception {
+        int port;
+        try (Served first = new Served(dir)) { // the address the token names, and a server key in the data directory
+            port = first.plane.uri().getPort();
+        }
+        // made two hours ago for one hour, with the server's key, and stored as the organization's current token
+        Instant made = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+        String expired = new LinkTokens(new DataDir(dir), new MutableClock(made)).create("acme",
+                new AccessList(List.of(AccessList.parse("127.0.0.1/32"))), URI.create("http://127.0.0.1:" + port), Duration.ofHours(1)).token();
+        try (FakeOpsManager opsManager = opsManager(); ControlPlane plane = ControlPlane.start(ServeOptions.of(dir, Served.TOKEN).withPort(port))) {
+            assertThatThrownBy(() -> MigrationAgent.start(settings(expired, opsManager))).isInstanceOfSatisfying(MigrationException.class, e -> {
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.LINK_TOKEN_INVALID);
+                assertThat(e.getMessage()).contains("refused the agent (401)", "expired at " + made.plus(Duration.ofHours(1)))
+                        .doesNotContain(expired);
+            });
+
+            // a current token whose payload names another organization, its signature kept
+            String token = linkToken(new Api(plane.uri(), Served.TOKEN), "127.0.0.1");
+            String[] parts = token.split("\\.");
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("\"org\":\"acme\"",
+                    "\"org\":\"other\"");
+            String tampered = parts[0] + "." + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+            assertThat(tampered).isNotEqualTo(token);
+            assertThatThrownBy(() -> MigrationAgent.start(settings(tampered, opsManager))).isInstanceOfSatisfying(MigrationException.class, e -> {
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.LINK_TOKEN_INVALID);
+                assertThat(e.getMessage()).contains("refused the agent (401): the link-token was refused: its signature does not match")
+                        .doesNotContain(tampered);
+            });
+            assertThat(keep(new Api(plane.uri(), Served.TOKEN).get("/api/v1/orgs/acme/availableProjects")).body()).isEmpty();
+            assertThat(keep(new Api(plane.uri(), Served.TOKEN).get("/api/v1/orgs/other/availableProjects")).body()).isEmpty();
+            assertNoSecret(expired);
+            assertNoSecret(tampered);
+        }
+    }
+
+    /**
+     * A CA file missing on the host, to a destination with access control ({@link UserAdmin} in front of the embedded
+     * one): the finding, and a refused start that leaves neither a migration nor its temporary user behind.
+     */
+    @Test
+    void aCaFileMissingOnTheHostIsAnErrorFindingWithItsRemedy(@TempDir Path dir) throws Exception {
+        UserAdmin users = new UserAdmin("operator", PASSWORD);
+        try (WireProxy proxy = WireProxy.inFrontOf(destination, users); FakeOpsManager opsManager = opsManager();
+             Served served = new Served(dir)) {
+            String token = linkToken(served.api, "127.0.0.1");
+            try (MigrationAgent agent = MigrationAgent.start(settings(token, opsManager))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> served.api.get("/api/v1/orgs/acme/availableProjects").body().size() == 1);
+                String guarded = proxy.connectionString().replace("://", "://operator:" + PASSWORD + "@") + "&authMechanism=SCRAM-SHA-256";
+                String body = push("\"migrationHost\": \"host-a\"", "\"clusterName\": \"shop\", \"caFile\": \"/nonexistent/host-ca.pem\"")
+                        .replace(destination.connectionString(), guarded);
+                Api.Reply validation = keep(served.api.post("/api/v1/migrations/validate", body));
+                assertThat(validation.body().path("status").asText()).as(validation.text()).isEqualTo("FAILED");
+                JsonNode finding = validation.body().path("findings").get(0);
+                assertThat(JsonSupport.MAPPER.writeValueAsString(finding)).isEqualTo("{\"code\":\"CA_FILE_UNREADABLE\",\"severity\":\"ERROR\","
+                        + "\"message\":\"[CA_FILE_UNREADABLE] the CA file /nonexistent/host-ca.pem does not exist or cannot be read: give the path of a readable PEM"
+                        + " file\",\"remedy\":\"give the path of the CA certificate (PEM) that signed the source's server certificates\"}");
+                // a start is refused with the same finding, and nothing is kept
+                Api.Reply refused = keep(served.api.post("/api/v1/migrations", body));
+                assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+                assertThat(refused.body().path("errorCode").asText()).isEqualTo("CA_FILE_UNREADABLE");
+                assertThat(keep(served.api.get("/api/v1/migrations")).body().path("migrations")).isEmpty();
+                // the temporary user made for the start is dropped at once, and nothing of the migration is stored
+                assertThat(proxy.commands("createUser")).hasSize(1);
+                String temporary = proxy.commands("createUser").get(0).body().getString("createUser").getValue();
+                assertThat(proxy.commands("dropUser")).extracting(c -> c.body().getString("dropUser").getValue()).containsExactly(temporary);
+                assertThat(users.knows(temporary)).isFalse();
+                Path stored = dir.resolve(MigrationStore.FILE);
+                assertThat(Files.exists(stored) ? Files.readString(stored) : "").doesNotContain("\"push\"", temporary);
+            }
+            assertNoSecret(token);
+        }
     }
 
     @Test
