@@ -175,7 +175,16 @@ class MetricsTest {
                 Map.of("NotWritablePrimary", 3L, "MongoSocketReadException", 1L)));
         RemoteSession remote = new RemoteSession(MigrationSpec.builder().migrationId("pushed").source("mongodb://src:27017")
                 .destination("mongodb://dst:27017").build(), new RemoteSession.Job("acme", "host-a", "p", "shop", 1),
-                JsonSupport.object(), (org, host) -> true, Duration.ofSeconds(1));
+                JsonSupport.object(), new RemoteSession.Presence() {
+                    @Override
+                    public boolean online(String org, String host) {
+                        return true;
+                    }
+
+                    @Override
+                    public void wake() {
+                    }
+                }, Duration.ofSeconds(1));
         remote.update(JsonSupport.object().put("state", "SYNCING").set("progress", AgentWire.progress(onHost)));
         ManagedMigration pushed = new ManagedMigration("pushed", null, Instant.EPOCH, MigrationState.CREATED);
         pushed.session = remote;
