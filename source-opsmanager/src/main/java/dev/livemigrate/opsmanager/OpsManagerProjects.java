@@ -109,10 +109,14 @@ public final class OpsManagerProjects {
         if (automation.isEmpty() || !(automation.get().get("agentVersion") instanceof Document version)) {
             return null;
         }
-        boolean managed = automation.get().getList("processes", Document.class, List.of()).stream().anyMatch(p -> hosts.stream()
+        return managed(automation, hosts) ? version.getString("name") : null;
+    }
+
+    /** Whether automation manages a process on one of the hosts. */
+    static boolean managed(Optional<Document> automation, List<Document> hosts) {
+        return automation.isPresent() && automation.get().getList("processes", Document.class, List.of()).stream().anyMatch(p -> hosts.stream()
                 .anyMatch(h -> Objects.equals(p.getString("hostname"), h.getString("hostname"))
                         && String.valueOf(port(p)).equals(String.valueOf(Objects.requireNonNullElse(h.get("port"), 27017)))));
-        return managed ? version.getString("name") : null;
     }
 
     /**

@@ -34,7 +34,8 @@ import java.util.stream.Collectors;
  * <p>Properties ({@link SourceSettings#property}): {@value #BASE_URL} (for example {@code https://opsmanager:8080}
  * or {@code https://cloud.mongodb.com}), {@value #PUBLIC_KEY}, {@value #PRIVATE_KEY}, {@value #PROJECT_ID},
  * {@value #CLUSTER_NAME}; optional {@value #USERNAME} and {@value #PASSWORD} (for a cluster that is monitored but
- * not automated), and {@value #CA_FILE} (a PEM file on this host; {@link SourceSettings#caFile()} works too).
+ * not automated; for one automation manages, the credentials it manages are used when none are given:
+ * {@link ManagedCredentials}), and {@value #CA_FILE} (a PEM file on this host; {@link SourceSettings#caFile()} works too).
  *
  * <p>It reads the project's clusters ({@code GET /groups/{id}/clusters}), finds the cluster by name, reads its hosts
  * ({@code GET /groups/{id}/hosts?clusterId=...}) and builds a connection string with every member (the
@@ -94,6 +95,12 @@ public final class OpsManagerSourceProvider implements SourceProvider {
         List<Document> hosts = api.list("groups/" + projectId + "/hosts?clusterId="
                 + URLEncoder.encode(cluster.getString("id"), StandardCharsets.UTF_8), projectId);
         ClusterHosts resolved = ClusterHosts.of(cluster, hosts);
+        Optional<Document> automation = api.optional("groups/" + projectId + "/automationConfig", projectId);
+        if (username.isEmpty() && OpsManagerProjects.managed(automation, hosts)) {
+            Optional<ManagedCredentials> managed = ManagedCredentials.of(automation.get(), clusterName);
+            username = managed.map(ManagedCredentials::user);
+            password = managed.map(ManagedCredentials::password);
+        }
         String uri = resolved.connectionString(username, password);
         String description = "ops-manager project " + projectId + " cluster " + clusterName + ": "
                 + Secrets.redactConnectionString(uri);
@@ -108,7 +115,7 @@ public final class OpsManagerSourceProvider implements SourceProvider {
         try (Source delegate = selfManaged().open(selfManaged.build())) {
             clientSettings = delegate.clientSettings();
         }
-        String agentVersion = OpsManagerProjects.agentVersion(api.optional("groups/" + projectId + "/automationConfig", projectId), hosts);
+        String agentVersion = OpsManagerProjects.agentVersion(automation, hosts);
         Validator agentCheck = new AgentVersionCheck(clusterName, agentVersion, AgentVersionCheck.isCloudManager(base));
         return new Resolved(clientSettings, description, List.of(agentCheck));
     }

@@ -117,6 +117,20 @@ public final class FakeOpsManager implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The automation configuration's {@code auth}: authentication on, the automation user {@code autoUser} with
+     * {@code autoPwd}, authenticating with {@code mechanism} (the parameters page of the automation configuration,
+     * "Authentication"). Call after {@link #automation}.
+     */
+    public FakeOpsManager automationAuth(String autoUser, String autoPwd, String mechanism) {
+        automation = new Document(automation).append("auth", new Document("authoritativeSet", false).append("disabled", false)
+                .append("autoUser", autoUser).append("autoPwd", autoPwd).append("autoAuthMechanism", mechanism)
+                .append("autoAuthMechanisms", List.of(mechanism)).append("deploymentAuthMechanisms", List.of(mechanism))
+                .append("autoAuthRestrictions", List.of()).append("key", "c2VjcmV0a2V5ZmlsZQ==")
+                .append("keyfile", "/var/lib/mongodb-mms-automation/keyfile").append("usersWanted", List.of()).append("usersDeleted", List.of()));
+        return this;
+    }
+
     /** A public copy of a host entry for {@link #cluster}: {@code {hostname, port, replicaSetName?, sslEnabled, typeName}}. */
     public static Document host(String hostname, int port, String replicaSetName, boolean tls) {
         Document h = new Document("hostname", hostname).append("port", port).append("sslEnabled", tls)

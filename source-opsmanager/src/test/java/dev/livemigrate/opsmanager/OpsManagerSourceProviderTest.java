@@ -210,6 +210,43 @@ class OpsManagerSourceProviderTest {
         assertThat(refused.getMessage()).doesNotContain(PRIVATE_KEY, PASSWORD);
     }
 
+    /** The credentials automation manages are used for a managed cluster when no user is typed; a typed one wins. */
+    @Test
+    void aManagedClusterIsReachedAsTheUserAutomationManagesUnlessAUserIsGiven() {
+        opsManager.automation("13.10.0.8620-1", "7.0.12", "7.0", null, "node1.example.net:27017", "node2.example.net:27018",
+                "node3.example.net:27019").automationAuth("mms-automation", "aut0-Pwd/secret", "SCRAM-SHA-256");
+
+        Source managed = new OpsManagerSourceProvider().open(withoutUser("orders"));
+
+        MongoCredential credential = managed.clientSettings().getCredential();
+        assertThat(credential.getUserName()).isEqualTo("mms-automation");
+        assertThat(new String(credential.getPassword())).isEqualTo("aut0-Pwd/secret");
+        assertThat(credential.getSource()).isEqualTo("admin");
+        assertThat(managed.description()).contains("mongodb://mms-automation:<hidden>@node1.example.net:27017").doesNotContain("aut0");
+        assertThat(new OpsManagerSourceProvider().open(settings("orders", PRIVATE_KEY).build()).clientSettings().getCredential().getUserName())
+                .isEqualTo("migrator");
+    }
+
+    @Test
+    void anAutomationUserThatIsNoScramUserIsRefusedWithTheRemedyAndAClusterWithoutAuthenticationNeedsNone() {
+        opsManager.automation("13.10.0.8620-1", "7.0.12", "7.0", null, "node1.example.net:27017")
+                .automationAuth("CN=automation,OU=agents", "unused", "MONGODB-X509");
+
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, () -> new OpsManagerSourceProvider().open(withoutUser("orders")));
+        assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
+        assertThat(e.getMessage()).contains("authenticates with MONGODB-X509").contains("give the source a username and password")
+                .doesNotContain("unused");
+
+        opsManager.automation("13.10.0.8620-1", "7.0.12", "7.0", null, "node1.example.net:27017"); // no auth section: off
+        assertThat(new OpsManagerSourceProvider().open(withoutUser("orders")).clientSettings().getCredential()).isNull();
+    }
+
+    private SourceSettings withoutUser(String cluster) {
+        return SourceSettings.builder().kind("ops-manager").property(OpsManagerSourceProvider.BASE_URL, opsManager.baseUrl())
+                .property(OpsManagerSourceProvider.PUBLIC_KEY, PUBLIC_KEY).property(OpsManagerSourceProvider.PRIVATE_KEY, PRIVATE_KEY)
+                .property(OpsManagerSourceProvider.PROJECT_ID, PROJECT).property(OpsManagerSourceProvider.CLUSTER_NAME, cluster).build();
+    }
+
     SourceSettings.Builder settings(String cluster, String privateKey) {
         return SourceSettings.builder().kind("ops-manager")
                 .property(OpsManagerSourceProvider.BASE_URL, opsManager.baseUrl())
