@@ -34,6 +34,7 @@ class ServiceProvidersTest {
                 "dev.livemigrate.validation.PrivilegesValidator",
                 "dev.livemigrate.validation.ShardKeysValidator",
                 "dev.livemigrate.validation.ShardVersionsValidator",
+                "dev.livemigrate.validation.SourceUserMechanismsValidator",
                 "dev.livemigrate.validation.TopologyValidator",
                 "dev.livemigrate.validation.VersionValidator");
         assertThat(types(Verifier.class)).containsExactlyInAnyOrder(
