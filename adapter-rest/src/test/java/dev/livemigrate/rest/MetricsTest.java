@@ -57,12 +57,7 @@ class MetricsTest {
             assertError(Api.withAuthorization(served.plane.uri(), null).get("/metrics"), 401, "UNAUTHORIZED");
             assertThat(served.api.post("/api/v1/migrations", body(source.connectionString(), destination.connectionString(),
                     "\"lagThreshold\": \"5s\"", "\"migrationId\": \"metered\"")).status()).isEqualTo(201);
-            served.awaitState("metered", "READY_TO_CUTOVER");
-            for (int i = 0; i < 25; i++) {
-                orders.insertOne(new Document("_id", 1000 + i));
-            }
-            await().atMost(Duration.ofMinutes(1)).until(() ->
-                    served.api.get("/api/v1/migrations/metered").body().path("progress").path("eventsApplied").asLong() >= 25);
+            writeWhileSyncing(served, orders);
 
             // scraped between two identical readings of the progress, the figures are the progress's
             await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
@@ -125,12 +120,7 @@ class MetricsTest {
                         + PROJECT + "\", \"clusterName\": \"shop\", \"migrationHost\": \"host-a\"}, \"destination\": {\"uri\": \""
                         + destination.connectionString() + "\"}, \"lagThreshold\": \"5s\", \"migrationId\": \"metered\"}");
                 assertThat(created.status()).as(created.text()).isEqualTo(201);
-                served.awaitState("metered", "READY_TO_CUTOVER");
-                for (int i = 0; i < 25; i++) {
-                    orders.insertOne(new Document("_id", 1000 + i));
-                }
-                await().atMost(Duration.ofMinutes(1)).until(() ->
-                        served.api.get("/api/v1/migrations/metered").body().path("progress").path("eventsApplied").asLong() >= 25);
+                writeWhileSyncing(served, orders);
 
                 // between two identical readings of what the host reported, the figures are the host's
                 await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
@@ -237,5 +227,15 @@ class MetricsTest {
             }
         }
         return samples;
+    }
+
+    /** Once migration "metered" is ready: 25 inserts into the source, and waits until they are applied. */
+    private static void writeWhileSyncing(Served served, MongoCollection<Document> orders) {
+        served.awaitState("metered", "READY_TO_CUTOVER");
+        for (int i = 0; i < 25; i++) {
+            orders.insertOne(new Document("_id", 1000 + i));
+        }
+        await().atMost(Duration.ofMinutes(1)).until(() ->
+                served.api.get("/api/v1/migrations/metered").body().path("progress").path("eventsApplied").asLong() >= 25);
     }
 }
