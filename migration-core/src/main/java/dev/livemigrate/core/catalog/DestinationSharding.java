@@ -12,7 +12,6 @@ import org.bson.BsonString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -80,9 +79,7 @@ public final class DestinationSharding {
         if (!plan.source().sharded()) {
             return null;
         }
-        BsonDocument entry = run.source().getDatabase("config").getCollection("collections", BsonDocument.class)
-                .find(new BsonDocument("_id", new BsonString(source.fullName()))).first();
-        Optional<ShardedCollections.Info> info = entry == null ? Optional.empty() : ShardedCollections.parse(entry);
+        Optional<ShardedCollections.Info> info = ShardedCollections.read(run.source(), source);
         if (info.isEmpty() && event != null && event.isDocument("shardKey")) {
             info = Optional.of(new ShardedCollections.Info(source, event.getDocument("shardKey"),
                     event.getBoolean("unique", BsonBoolean.FALSE).getValue(), new BsonDocument(), null, false));
@@ -97,8 +94,8 @@ public final class DestinationSharding {
                     source, info.get().key().toJson());
             return null;
         }
-        ShardingPlan.ShardKey key = ShardingPlan.asOnSource(info.get(), run.source().getDatabase(source.database())
-                .getCollection(source.collection()).listIndexes(BsonDocument.class).into(new ArrayList<>()), "as on the source (sharded there during the migration)");
+        ShardingPlan.ShardKey key = ShardingPlan.asOnSource(info.get(), IndexSpecs.list(run.source(), source),
+                "as on the source (sharded there during the migration)");
         plan.keys().put(source, key);
         return key;
     }

@@ -1,17 +1,25 @@
 package dev.livemigrate.core.catalog;
 
+import com.mongodb.client.MongoClient;
+import dev.livemigrate.Namespace;
 import org.bson.BsonDocument;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Turns {@code listIndexes} entries into {@code createIndexes} specs. */
+/** Lists a collection's indexes, and turns {@code listIndexes} entries into {@code createIndexes} specs. */
 public final class IndexSpecs {
 
     /** Fields the source reports that the destination must choose itself or that are obsolete. */
     private static final Set<String> DROPPED_FIELDS = Set.of("v", "ns", "background");
 
     private IndexSpecs() {
+    }
+
+    /** A collection's {@code listIndexes} entries; empty for a collection that does not exist. */
+    public static List<BsonDocument> list(MongoClient client, Namespace ns) {
+        return client.getDatabase(ns.database()).getCollection(ns.collection()).listIndexes(BsonDocument.class).into(new ArrayList<>());
     }
 
     /** Whether the entry is the {@code _id} index, which {@code create} builds by itself. */

@@ -73,13 +73,7 @@ final class PreSplit {
             highest.put(f, new BsonMaxKey());
         });
         bounds.add(lowest);
-        int groups = Math.min(chunks.size(), ranges);
-        for (int g = 1; g < groups; g++) {
-            BsonDocument boundary = chunks.get((int) ((long) g * chunks.size() / groups)).min();
-            if (!boundary.equals(bounds.get(bounds.size() - 1))) {
-                bounds.add(boundary);
-            }
-        }
+        bounds.addAll(ShardedCollections.boundaries(chunks, ranges));
         bounds.add(highest);
         return bounds;
     }

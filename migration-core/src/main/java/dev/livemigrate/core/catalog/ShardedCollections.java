@@ -64,6 +64,29 @@ public final class ShardedCollections {
         return found;
     }
 
+    /** What {@code config.collections} says of one collection; empty when it is not sharded. */
+    public static Optional<Info> read(MongoClient mongos, Namespace ns) {
+        BsonDocument entry = mongos.getDatabase("config").getCollection("collections", BsonDocument.class)
+                .find(new BsonDocument("_id", new BsonString(ns.fullName()))).first();
+        return entry == null ? Optional.empty() : parse(entry);
+    }
+
+    /**
+     * The lower bounds of up to {@code groups} runs of adjacent chunks, as even in chunk count as can be, in key order,
+     * without the first run's (the key's lowest value): where a collection is cut into about {@code groups} ranges.
+     */
+    public static List<BsonDocument> boundaries(List<Chunk> chunks, int groups) {
+        int runs = Math.min(chunks.size(), groups);
+        List<BsonDocument> bounds = new ArrayList<>();
+        for (int g = 1; g < runs; g++) {
+            BsonDocument boundary = chunks.get((int) ((long) g * chunks.size() / runs)).min();
+            if (bounds.isEmpty() || !boundary.equals(bounds.get(bounds.size() - 1))) {
+                bounds.add(boundary);
+            }
+        }
+        return bounds;
+    }
+
     /** One {@code config.collections} document; empty for a dropped collection or an internal namespace. */
     public static Optional<Info> parse(BsonDocument entry) {
         if (entry.getBoolean("dropped", BsonBoolean.FALSE).getValue() || !entry.isDocument("key")) {

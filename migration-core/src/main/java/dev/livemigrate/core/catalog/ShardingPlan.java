@@ -112,9 +112,7 @@ public record ShardingPlan(Map<Namespace, ShardKey> keys, Map<Namespace, String>
                 }
             });
         }
-        return plan(sharding, sourceSharded, to, selected,
-                ns -> source.getDatabase(ns.database()).getCollection(ns.collection()).listIndexes(BsonDocument.class).into(new ArrayList<>()))
-                .with(from, chunks);
+        return plan(sharding, sourceSharded, to, selected, ns -> IndexSpecs.list(source, ns)).with(from, chunks);
     }
 
     private static <T> T readable(Supplier<T> read) {

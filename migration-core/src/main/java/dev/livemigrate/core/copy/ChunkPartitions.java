@@ -1,8 +1,7 @@
 package dev.livemigrate.core.copy;
 
-import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Projections;
+import dev.livemigrate.core.catalog.ShardedCollections;
 import dev.livemigrate.core.catalog.ShardedCollections.Chunk;
 import org.bson.BsonDocument;
 import org.bson.BsonNumber;
@@ -48,7 +47,7 @@ final class ChunkPartitions {
             return Optional.empty();
         }
         String field = key.getFirstKey();
-        List<Partition> partitions = plan(field, chunks, target, bracket -> holds(collection, field, bracket));
+        List<Partition> partitions = plan(field, chunks, target, bracket -> Partitioner.holds(collection, field, bracket));
         LOG.info("{}: {} partition(s) along {} chunk(s) of the shard key {}", collection.getNamespace(), partitions.size(),
                 chunks.size(), key.toJson());
         return Optional.of(partitions);
@@ -56,11 +55,10 @@ final class ChunkPartitions {
 
     /** The partitions on {@code field} whose boundaries are chunk boundaries, at most about {@code target} of them. */
     static List<Partition> plan(String field, List<Chunk> chunks, int target, Predicate<IdBracket> holds) {
-        int groups = Math.max(2, Math.min(chunks.size(), target));
         Map<IdBracket, List<BsonValue>> splits = new LinkedHashMap<>();
         BsonValue previous = null;
-        for (int g = 1; g < groups; g++) {
-            BsonValue boundary = chunks.get((int) ((long) g * chunks.size() / groups)).min().get(field);
+        for (BsonDocument bound : ShardedCollections.boundaries(chunks, Math.max(2, target))) {
+            BsonValue boundary = bound.get(field);
             IdBracket bracket = boundary == null ? IdBracket.NULL : IdBracket.of(boundary);
             if (UNSPLIT.contains(bracket) || boundary.equals(previous)) {
                 continue;
@@ -74,16 +72,5 @@ final class ChunkPartitions {
     /** A key of one field, ranged ({@code 1}), not hashed. */
     static boolean ranged(BsonDocument key) {
         return key.size() == 1 && key.values().iterator().next() instanceof BsonNumber n && n.doubleValue() == 1;
-    }
-
-    /** Whether any document's {@code field} falls in the bracket (a server that cannot query it cannot hold it). */
-    private static boolean holds(MongoCollection<BsonDocument> collection, String field, IdBracket bracket) {
-        try {
-            return collection.find(Partitioner.filter(field, bracket, null, null)).projection(Projections.include("_id"))
-                    .limit(1).first() != null;
-        } catch (MongoCommandException e) {
-            LOG.debug("{} cannot query {} of type {}: {}", collection.getNamespace(), field, bracket, e.getMessage());
-            return false;
-        }
     }
 }

@@ -119,8 +119,7 @@ public final class CollectionCopy {
     static int buildIndexes(RunContext run, Namespace ns, Namespace target) {
         List<BsonDocument> indexes = new ArrayList<>();
         String supporting = run.selection().sharding().supportingIndexName(ns);
-        for (BsonDocument index : IndexSpecs.secondaryCreateSpecs(run.source().getDatabase(ns.database())
-                .getCollection(ns.collection(), BsonDocument.class).listIndexes(BsonDocument.class).into(new ArrayList<>()))) {
+        for (BsonDocument index : IndexSpecs.secondaryCreateSpecs(IndexSpecs.list(run.source(), ns))) {
             if (index.getString("name").getValue().equals(supporting)) {
                 continue;
             }

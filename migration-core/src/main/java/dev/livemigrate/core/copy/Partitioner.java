@@ -58,7 +58,7 @@ public final class Partitioner {
         List<BsonValue> sample = sortedSample(collection, sampleSize);
         IdBracket min = bound(collection, 1);
         IdBracket max = bound(collection, -1);
-        return plan(sample, min, max, target, bracket -> holdsIds(collection, bracket));
+        return plan(sample, min, max, target, bracket -> holds(collection, "_id", bracket));
     }
 
     /** How many partitions a collection's size asks for; 1 when it is copied whole. */
@@ -135,15 +135,14 @@ public final class Partitioner {
         }
     }
     /**
-     * Whether any {@code _id} of the collection falls in the bracket. A server that cannot even query
-     * the bracket's type cannot store it, so a rejected query means no.
+     * Whether any document's {@code field} falls in the bracket. A server that cannot even query the bracket's type
+     * cannot store it, so a rejected query means no.
      */
-    private static boolean holdsIds(MongoCollection<BsonDocument> collection, IdBracket bracket) {
+    static boolean holds(MongoCollection<BsonDocument> collection, String field, IdBracket bracket) {
         try {
-            return collection.find(new BsonDocument("_id", bracket.membership()))
-                    .projection(Projections.include("_id")).limit(1).first() != null;
+            return collection.find(filter(field, bracket, null, null)).projection(Projections.include("_id")).limit(1).first() != null;
         } catch (MongoCommandException e) {
-            LOG.debug("{} cannot query _id type {}: {}", collection.getNamespace(), bracket, e.getMessage());
+            LOG.debug("{} cannot query {} of type {}: {}", collection.getNamespace(), field, bracket, e.getMessage());
             return false;
         }
     }

@@ -127,11 +127,9 @@ final class CatalogReconciler {
 
     private void reconcileIndexes(Namespace ns, Namespace target) {
         Map<String, BsonDocument> wanted = new HashMap<>();
-        run.source().getDatabase(ns.database()).getCollection(ns.collection()).listIndexes(BsonDocument.class)
-                .forEach(i -> wanted.put(i.getString("name").getValue(), i));
+        IndexSpecs.list(run.source(), ns).forEach(i -> wanted.put(i.getString("name").getValue(), i));
         Map<String, BsonDocument> present = new HashMap<>();
-        run.destination().getDatabase(target.database()).getCollection(target.collection()).listIndexes(BsonDocument.class)
-                .forEach(i -> present.put(i.getString("name").getValue(), i));
+        IndexSpecs.list(run.destination(), target).forEach(i -> present.put(i.getString("name").getValue(), i));
         if (wanted.isEmpty()) {
             return; // the collection is gone (its drop event will come) or not created yet
         }

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -131,7 +132,7 @@ public record CutPoint(BsonTimestamp time, String method, boolean sharded) {
     /** The no-op written on each shard directly: the latest of their operation times. */
     private static CutPoint eachShard(SourceClock.Commands mongos, Shards shards, BsonDocument note) {
         List<Topology.Shard> all = Topology.shards(mongos.run("admin", new BsonDocument("listShards", new BsonInt32(1))));
-        BsonTimestamp latest = null;
+        List<BsonDocument> replies = new ArrayList<>();
         for (Topology.Shard shard : all) {
             BsonDocument reply;
             try {
@@ -142,8 +143,9 @@ public record CutPoint(BsonTimestamp time, String method, boolean sharded) {
             if (!reply.isTimestamp("operationTime")) {
                 throw shardFailed(shard, "its reply carries no operationTime", null);
             }
-            latest = latest == null || reply.getTimestamp("operationTime").compareTo(latest) > 0 ? reply.getTimestamp("operationTime") : latest;
+            replies.add(reply);
         }
+        BsonTimestamp latest = latest(new BsonDocument(), replies);
         if (latest == null) {
             throw new MigrationException(ErrorCode.CUTOVER_FAILED, "the source's mongos lists no shard: nothing to take a cut point from."
                     + " Check the cluster with listShards, then cut over again");

@@ -10,8 +10,6 @@ import org.bson.BsonString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The index part of a {@code collMod} while syncing ({@code operationDescription.index} of a
@@ -64,9 +62,7 @@ final class IndexChanges {
 
     /** The destination's definition of the index the change names (by name or key pattern). */
     private static BsonDocument destinationIndex(RunContext run, Namespace target, BsonDocument change) {
-        List<BsonDocument> indexes = run.destination().getDatabase(target.database()).getCollection(target.collection())
-                .listIndexes(BsonDocument.class).into(new ArrayList<>());
-        for (BsonDocument index : indexes) {
+        for (BsonDocument index : IndexSpecs.list(run.destination(), target)) {
             boolean byName = change.isString("name") && change.getString("name").equals(index.get("name"));
             boolean byKey = change.isDocument("keyPattern") && change.getDocument("keyPattern").equals(index.get("key"));
             if (byName || byKey) {
