@@ -5,7 +5,6 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -58,7 +57,7 @@ public final class EmbeddedMongo implements BeforeEachCallback, AfterEachCallbac
     }
 
     public void start() {
-        server = new MongoServer(new MemoryBackend());
+        server = new MongoServer(new LockedIndexesBackend());
         if (oplog) {
             server.enableOplog();
         }
